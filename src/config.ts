@@ -1,0 +1,73 @@
+import { z } from 'zod';
+
+/**
+ * The process environment, parsed once into one typed object. Nothing else reads `process.env`.
+ * Each error names the variable to set and what it accepts.
+ */
+
+const port = (fallback: number) =>
+  z.coerce.number().int('must be a whole number').min(0).max(65535).default(fallback);
+
+const schema = z.object({
+  PORT: port(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  COSMOS_ENDPOINT: z.url('must be a URL such as https://myaccount.documents.azure.com:443/').optional(),
+  COSMOS_KEY: z.string().min(1).optional(),
+  COSMOS_DATABASE: z.string().min(1).default('CounterDB'),
+  COSMOS_CONTAINER: z.string().min(1).default('Counters'),
+  EMULATOR_PORT: port(0),
+});
+
+export type StoreConfig =
+  | { kind: 'embedded'; database: string; container: string; port: number }
+  | { kind: 'key'; endpoint: string; key: string; database: string; container: string }
+  | { kind: 'keyless'; endpoint: string; database: string; container: string };
+
+export interface Config {
+  port: number;
+  host: string;
+  logLevel: z.infer<typeof schema>['LOG_LEVEL'];
+  store: StoreConfig;
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(withoutBlanks(env));
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`invalid environment:\n${lines.join('\n')}`);
+  }
+
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    logLevel: e.LOG_LEVEL,
+    store: storeConfig(e),
+  };
+}
+
+function storeConfig(e: z.infer<typeof schema>): StoreConfig {
+  const names = { database: e.COSMOS_DATABASE, container: e.COSMOS_CONTAINER };
+  if (e.COSMOS_ENDPOINT === undefined) {
+    if (e.COSMOS_KEY !== undefined) {
+      throw new ConfigError('COSMOS_KEY is set but COSMOS_ENDPOINT is not: set both, or neither');
+    }
+    return { kind: 'embedded', port: e.EMULATOR_PORT, ...names };
+  }
+  if (e.COSMOS_KEY !== undefined) {
+    return { kind: 'key', endpoint: e.COSMOS_ENDPOINT, key: e.COSMOS_KEY, ...names };
+  }
+  return { kind: 'keyless', endpoint: e.COSMOS_ENDPOINT, ...names };
+}
+
+/** An empty variable (`COSMOS_ENDPOINT=`) means "not set", as in most shells' habits. */
+function withoutBlanks(env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (value !== undefined && value.trim() !== '') out[name] = value.trim();
+  }
+  return out;
+}

@@ -12,7 +12,9 @@ const schema = z.object({
   PORT: port(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  COSMOS_ENDPOINT: z.url('must be a URL such as https://myaccount.documents.azure.com:443/').optional(),
+  COSMOS_ENDPOINT: z
+    .url('must be a URL such as https://myaccount.documents.azure.com:443/')
+    .optional(),
   COSMOS_KEY: z.string().min(1).optional(),
   COSMOS_DATABASE: z.string().min(1).default('CounterDB'),
   COSMOS_CONTAINER: z.string().min(1).default('Counters'),

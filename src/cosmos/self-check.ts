@@ -31,7 +31,10 @@ export async function checkConditionalPatch(container: Container): Promise<void>
 }
 
 function statusOf(error: unknown): number | undefined {
-  return typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'number'
+  return typeof error === 'object' &&
+    error !== null &&
+    'code' in error &&
+    typeof error.code === 'number'
     ? error.code
     : undefined;
 }

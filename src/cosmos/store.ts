@@ -31,7 +31,10 @@ export async function openStore(config: StoreConfig, log: Logger): Promise<Store
         ? await requireExisting(opened.client, config)
         : await createIfMissing(opened.client, config);
     await checkConditionalPatch(container);
-    log.info({ store: config.kind, database: config.database, container: config.container }, opened.description);
+    log.info(
+      { store: config.kind, database: config.database, container: config.container },
+      opened.description,
+    );
     return { container, kind: config.kind, description: opened.description, close: opened.close };
   } catch (error) {
     await opened.close();

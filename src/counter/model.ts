@@ -30,8 +30,6 @@ export interface CounterDoc {
   initialvalue: number;
   bounded: boolean;
   created: string;
-  /** The next shard number to hand out; shard ids are never reused. */
-  nextshard: number;
   lease?: Lease;
 }
 

@@ -1,0 +1,109 @@
+import type { Container, PatchOperation } from '@azure/cosmos';
+import type { CounterDoc, ShardDoc } from './model.js';
+import { statusOf, translateStoreError } from './store-errors.js';
+
+/**
+ * Reads and writes of one counter's documents. Every call stays inside the counter's logical
+ * partition (`pk = counterId`), and every store failure leaves here as a domain error.
+ */
+
+export interface Snapshot {
+  counter: CounterDoc;
+  /** ETag of the counter document, for the management lease. */
+  etag: string;
+  shards: ShardDoc[];
+}
+
+/** A patch whose condition was false (412): nothing was applied. */
+export const REFUSED = 'refused' as const;
+
+type StoredDoc = (CounterDoc | ShardDoc) & { _etag?: string };
+
+export class CounterDocuments {
+  constructor(private readonly container: Container) {}
+
+  /** One single-partition query: the counter document and all its shards, as one snapshot. */
+  async snapshot(counterId: string): Promise<Snapshot | undefined> {
+    const docs = await this.call('read', async () => {
+      const query = this.container.items.query<StoredDoc>(
+        {
+          query: 'SELECT * FROM c WHERE c.pk = @pk',
+          parameters: [{ name: '@pk', value: counterId }],
+        },
+        { partitionKey: counterId },
+      );
+      return (await query.fetchAll()).resources;
+    });
+
+    let counter: CounterDoc | undefined;
+    let etag = '';
+    const shards: ShardDoc[] = [];
+    for (const doc of docs) {
+      if (doc.type === 'counter') {
+        counter = doc;
+        etag = doc._etag ?? '';
+      } else if (doc.type === 'shard') {
+        shards.push(doc);
+      }
+    }
+    return counter === undefined ? undefined : { counter, etag, shards };
+  }
+
+  async readShard(counterId: string, shardId: string): Promise<ShardDoc | undefined> {
+    return this.call('read', async () => {
+      const { resource } = await this.container.item(shardId, counterId).read<ShardDoc>();
+      return resource;
+    });
+  }
+
+  async create(doc: CounterDoc | ShardDoc): Promise<void> {
+    await this.call('write', () => this.container.items.create(doc));
+  }
+
+  /**
+   * Apply `operations` to a shard if `condition` (a Cosmos SQL filter, all lower case) holds.
+   * Answers the patched document, or REFUSED when the condition was false.
+   */
+  async patchShard(
+    counterId: string,
+    shardId: string,
+    operations: PatchOperation[],
+    condition?: string,
+  ): Promise<ShardDoc | typeof REFUSED> {
+    return this.call('write', async () => {
+      try {
+        const body = condition === undefined ? { operations } : { operations, condition };
+        const { resource } = await this.container.item(shardId, counterId).patch<ShardDoc>(body);
+        if (resource === undefined)
+          throw new Error(`patch of shard ${shardId} returned no document`);
+        return resource;
+      } catch (error) {
+        if (statusOf(error) === 412) return REFUSED;
+        throw error;
+      }
+    });
+  }
+
+  /** Replace the counter document if it is unchanged since `etag`; false when it changed. */
+  async replaceCounter(counter: CounterDoc, etag: string): Promise<boolean> {
+    return this.call('write', async () => {
+      try {
+        await this.container
+          .item(counter.id, counter.pk)
+          .replace(counter, { accessCondition: { type: 'IfMatch', condition: etag } });
+        return true;
+      } catch (error) {
+        if (statusOf(error) === 412) return false;
+        throw error;
+      }
+    });
+  }
+
+  private async call<T>(kind: 'read' | 'write', run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      throw translateStoreError(error, kind);
+    }
+  }
+}

@@ -1,0 +1,235 @@
+import { randomUUID } from 'node:crypto';
+import { viewOf } from './aggregate.js';
+import { REFUSED, type CounterDocuments, type Snapshot } from './documents.js';
+import { CounterNotFound, InvalidOperation } from './errors.js';
+import { acquireLease, type HeldLease } from './lease.js';
+import { MAX_SHARDS, type CounterView, type ShardDoc } from './model.js';
+import { shuffled, type ShardCache } from './shard-cache.js';
+import { completeTransfer, transfer } from './transfer.js';
+
+/** Structured log sink for management steps; the pino logger fits it. */
+export interface StepLog {
+  info(fields: object, message: string): void;
+}
+
+export interface ManagementOptions {
+  leaseTtlMs: number;
+  log?: StepLog;
+}
+
+/**
+ * Split and merge: change how many shards are active without changing the total, while
+ * writers keep writing. Each call holds the counter's lease, and first finishes whatever an
+ * earlier call left half done (a transfer in flight, a shard left draining).
+ */
+export class Management {
+  constructor(
+    private readonly docs: CounterDocuments,
+    private readonly cache: ShardCache,
+    private readonly options: ManagementOptions,
+  ) {}
+
+  /** Add `count` empty active shards, then move half of the richest shard into each. */
+  async split(counterId: string, count: number): Promise<CounterView> {
+    return this.underLease(counterId, async (lease, snapshot) => {
+      const active = activeOf(snapshot);
+      if (active.length + count > MAX_SHARDS) {
+        throw new InvalidOperation(
+          'count',
+          `count would make ${active.length + count} active shards; at most ${MAX_SHARDS} are allowed`,
+        );
+      }
+
+      const amounts = new Map(active.map((s) => [s.id, s.amount]));
+      let seq = Math.max(0, ...snapshot.shards.map((s) => s.seq)) + 1;
+      for (let i = 0; i < count; i++) {
+        const shard = emptyShard(counterId, seq++);
+        await this.docs.create(shard);
+        this.step(counterId, 'split: shard created', { shard: shard.id });
+
+        await this.moveHalf(snapshot, amounts, shard.id);
+        amounts.set(shard.id, amounts.get(shard.id) ?? 0);
+        await lease.renew();
+      }
+    });
+  }
+
+  /** Retire the `count` active shards holding least, moving their units to the others. */
+  async merge(counterId: string, count: number): Promise<CounterView> {
+    return this.underLease(counterId, async (lease, snapshot) => {
+      const active = activeOf(snapshot);
+      if (active.length - count < 1) {
+        throw new InvalidOperation(
+          'count',
+          `count must leave at least one active shard; the counter has ${active.length}`,
+        );
+      }
+
+      const victims = [...active].sort((a, b) => a.amount - b.amount).slice(0, count);
+      for (const shard of victims) {
+        await this.docs.patchShard(
+          counterId,
+          shard.id,
+          [{ op: 'set', path: '/status', value: 'draining' }],
+          "from c where c.status = 'active'",
+        );
+        this.step(counterId, 'merge: shard draining', { shard: shard.id });
+      }
+      this.cache.forget(counterId);
+
+      for (const shard of victims) {
+        await this.drainAndRetire(counterId, shard.id, snapshot.counter.bounded);
+        await lease.renew();
+      }
+    });
+  }
+
+  /** Take the lease, finish earlier work, run `work`, answer the counter as it now stands. */
+  private async underLease(
+    counterId: string,
+    work: (lease: HeldLease, snapshot: Snapshot) => Promise<void>,
+  ): Promise<CounterView> {
+    const lease = await acquireLease(this.docs, counterId, this.options.leaseTtlMs);
+    try {
+      const recovered = await this.recover(counterId);
+      await work(lease, recovered);
+    } finally {
+      this.cache.forget(counterId);
+      await lease.release();
+    }
+    const after = await this.read(counterId);
+    return viewOf(after.counter, after.shards);
+  }
+
+  /**
+   * Finish what an interrupted call left: land every transfer in flight, and complete every
+   * merge step (a draining shard is always drained and retired, never reopened).
+   */
+  private async recover(counterId: string): Promise<Snapshot> {
+    const before = await this.read(counterId);
+    let repaired = false;
+
+    for (const shard of before.shards) {
+      for (const [transferId, entry] of Object.entries(shard.outbox)) {
+        await completeTransfer(this.docs, counterId, shard.id, transferId, entry, (ex) =>
+          this.pickActive(counterId, ex),
+        );
+        this.step(counterId, 'recovery: transfer finished', { transfer: transferId });
+        repaired = true;
+      }
+    }
+    for (const shard of before.shards.filter((s) => s.status === 'draining')) {
+      await this.drainAndRetire(counterId, shard.id, before.counter.bounded);
+      repaired = true;
+    }
+
+    return repaired ? this.read(counterId) : before;
+  }
+
+  /** Move a draining shard's units to an active shard until it holds none, then retire it. */
+  private async drainAndRetire(counterId: string, shardId: string, bounded: boolean) {
+    for (;;) {
+      const shard = await this.docs.readShard(counterId, shardId);
+      if (shard === undefined || shard.status === 'retired') return;
+
+      if (shard.amount === 0) {
+        const retired = await this.docs.patchShard(
+          counterId,
+          shardId,
+          [{ op: 'set', path: '/status', value: 'retired' }],
+          "from c where c.status = 'draining' and c.amount = 0",
+        );
+        if (retired !== REFUSED) {
+          this.step(counterId, 'merge: shard retired', { shard: shardId });
+          return;
+        }
+        continue;
+      }
+
+      const target = await this.pickActive(counterId, new Set([shardId]));
+      if (target === undefined) throw new Error(`counter ${counterId} has no active shard`);
+      await transfer(
+        this.docs,
+        {
+          counterId,
+          from: shardId,
+          to: target,
+          amount: shard.amount,
+          bounded,
+          sourceCondition: "c.status = 'draining'",
+        },
+        (ex) => this.pickActive(counterId, ex),
+      );
+      this.step(counterId, 'merge: units moved', {
+        shard: shardId,
+        to: target,
+        amount: shard.amount,
+      });
+    }
+  }
+
+  /**
+   * Move half of the richest active shard into `target`. A refusal means writers spent units
+   * meanwhile; the split still stands, only less balanced, so it is logged and left.
+   */
+  private async moveHalf(snapshot: Snapshot, amounts: Map<string, number>, target: string) {
+    const [richest, most] = [...amounts.entries()].sort((a, b) => b[1] - a[1])[0] ?? ['', 0];
+    const half = Math.floor(most / 2);
+    if (half <= 0) return;
+
+    const moved = await transfer(
+      this.docs,
+      {
+        counterId: snapshot.counter.id,
+        from: richest,
+        to: target,
+        amount: half,
+        bounded: snapshot.counter.bounded,
+        sourceCondition: "c.status = 'active'",
+      },
+      (ex) => this.pickActive(snapshot.counter.id, ex),
+    );
+    if (moved) {
+      amounts.set(richest, most - half);
+      amounts.set(target, half);
+    }
+    this.step(snapshot.counter.id, 'split: units moved', {
+      from: richest,
+      to: target,
+      half,
+      moved,
+    });
+  }
+
+  private async read(counterId: string): Promise<Snapshot> {
+    const snapshot = await this.docs.snapshot(counterId);
+    if (snapshot === undefined) throw new CounterNotFound(counterId);
+    return snapshot;
+  }
+
+  private async pickActive(counterId: string, exclude: ReadonlySet<string>) {
+    const view = await this.cache.refresh(counterId);
+    return shuffled(view.active.filter((id) => !exclude.has(id)))[0];
+  }
+
+  private step(counterId: string, message: string, fields: object): void {
+    this.options.log?.info({ counterId, ...fields }, message);
+  }
+}
+
+export function emptyShard(counterId: string, seq: number, amount = 0): ShardDoc {
+  return {
+    id: randomUUID(),
+    pk: counterId,
+    type: 'shard',
+    seq,
+    amount,
+    status: 'active',
+    outbox: {},
+    inbox: {},
+  };
+}
+
+function activeOf(snapshot: Snapshot): ShardDoc[] {
+  return snapshot.shards.filter((s) => s.status === 'active');
+}

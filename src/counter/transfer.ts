@@ -1,0 +1,164 @@
+import { randomBytes } from 'node:crypto';
+import { REFUSED, type CounterDocuments } from './documents.js';
+import type { OutboxEntry, ShardDoc } from './model.js';
+
+/**
+ * Moving units between two shards of one counter with single-document atomic steps only:
+ *
+ * 1. debit the source and record the transfer in its outbox, in one conditional patch;
+ * 2. credit the target and record the transfer in its inbox, guarded by "not yet recorded";
+ * 3. remove the outbox entry; 4. remove the inbox entry.
+ *
+ * Between 1 and 2 the units are counted from the outbox entry (see aggregate.ts), after 2 from
+ * the target, so the total never changes. Steps 2–4 are idempotent: anyone who finds an
+ * outbox entry may finish the transfer (recovery after a crash does exactly that).
+ *
+ * Only active shards accept credits, and a shard never becomes active again once it starts
+ * draining. A transfer whose target stopped being active before it was credited is redirected
+ * to another active shard, with a patch that checks the entry still points where we think.
+ */
+
+export interface TransferRequest {
+  counterId: string;
+  from: string;
+  to: string;
+  amount: number;
+  /** Extra filter on the source, e.g. "c.status = 'active'"; all lower case. */
+  sourceCondition?: string;
+  /** Bounded counters never debit a shard below zero. */
+  bounded: boolean;
+}
+
+/** Picks an active shard other than the ones given, for redirected credits. */
+export type ActiveShardPicker = (exclude: ReadonlySet<string>) => Promise<string | undefined>;
+
+export function newTransferId(): string {
+  return `t${randomBytes(8).toString('hex')}`;
+}
+
+/**
+ * Debit and record (step 1), then finish the transfer. Answers false when the source refused
+ * the debit (too few units, or no longer in the required state): then nothing moved.
+ */
+export async function transfer(
+  docs: CounterDocuments,
+  request: TransferRequest,
+  pickActive: ActiveShardPicker,
+): Promise<boolean> {
+  const { counterId, from, to, amount } = request;
+  const transferId = newTransferId();
+  const conditions = [
+    request.bounded ? `c.amount >= ${amount}` : undefined,
+    request.sourceCondition,
+  ].filter((c) => c !== undefined);
+
+  const debited = await docs.patchShard(
+    counterId,
+    from,
+    [
+      { op: 'incr', path: '/amount', value: -amount },
+      { op: 'set', path: `/outbox/${transferId}`, value: { to, amount } },
+    ],
+    conditions.length > 0 ? `from c where ${conditions.join(' and ')}` : undefined,
+  );
+  if (debited === REFUSED) return false;
+
+  await completeTransfer(docs, counterId, from, transferId, { to, amount }, pickActive);
+  return true;
+}
+
+/** Steps 2–4 for a transfer found in `from`'s outbox. Safe to run more than once, concurrently. */
+export async function completeTransfer(
+  docs: CounterDocuments,
+  counterId: string,
+  from: string,
+  transferId: string,
+  entry: OutboxEntry,
+  pickActive: ActiveShardPicker,
+): Promise<void> {
+  let target = entry.to;
+  const tried = new Set<string>();
+
+  for (;;) {
+    tried.add(target);
+    const credited = await credit(docs, counterId, target, transferId, entry.amount);
+    if (credited) break;
+
+    const next = await redirect(docs, counterId, from, transferId, target, tried, pickActive);
+    if (next === undefined) return; // someone else finished this transfer
+    target = next;
+  }
+
+  await removeEntry(docs, counterId, from, 'outbox', transferId);
+  await removeEntry(docs, counterId, target, 'inbox', transferId);
+}
+
+/** Step 2. True when the target holds the units now (credited by us or earlier). */
+async function credit(
+  docs: CounterDocuments,
+  counterId: string,
+  target: string,
+  transferId: string,
+  amount: number,
+): Promise<boolean> {
+  const result = await docs.patchShard(
+    counterId,
+    target,
+    [
+      { op: 'incr', path: '/amount', value: amount },
+      { op: 'set', path: `/inbox/${transferId}`, value: true },
+    ],
+    `from c where c.status = 'active' and not is_defined(c.inbox.${transferId})`,
+  );
+  if (result !== REFUSED) return true;
+
+  // Refused: either already credited, or the target is no longer active. Status never goes
+  // back to active, so an active target refused only because the inbox has the transfer.
+  const shard = await docs.readShard(counterId, target);
+  if (shard === undefined) return false;
+  return shard.status === 'active' || shard.inbox[transferId] === true;
+}
+
+/**
+ * Point the outbox entry at another active shard. Answers the new target, or undefined when
+ * the entry is gone (the transfer was finished elsewhere).
+ */
+async function redirect(
+  docs: CounterDocuments,
+  counterId: string,
+  from: string,
+  transferId: string,
+  oldTarget: string,
+  tried: ReadonlySet<string>,
+  pickActive: ActiveShardPicker,
+): Promise<string | undefined> {
+  const next = await pickActive(new Set([...tried, from]));
+  if (next === undefined) throw new Error(`no active shard left to receive transfer ${transferId}`);
+
+  const moved = await docs.patchShard(
+    counterId,
+    from,
+    [{ op: 'set', path: `/outbox/${transferId}/to`, value: next }],
+    `from c where c.outbox.${transferId}.to = '${oldTarget}'`,
+  );
+  if (moved !== REFUSED) return next;
+
+  // The entry changed under us: finished by someone else, or redirected by someone else.
+  const source: ShardDoc | undefined = await docs.readShard(counterId, from);
+  return source?.outbox[transferId]?.to;
+}
+
+async function removeEntry(
+  docs: CounterDocuments,
+  counterId: string,
+  shardId: string,
+  box: 'outbox' | 'inbox',
+  transferId: string,
+): Promise<void> {
+  await docs.patchShard(
+    counterId,
+    shardId,
+    [{ op: 'remove', path: `/${box}/${transferId}` }],
+    `from c where is_defined(c.${box}.${transferId})`,
+  );
+}

@@ -1,0 +1,159 @@
+import { aggregateOf } from './aggregate.js';
+import { REFUSED, type CounterDocuments, type Snapshot } from './documents.js';
+import { Contended, CounterNotFound, Insufficient, InvalidOperation } from './errors.js';
+import type { ApplyResult, ShardDoc } from './model.js';
+import { shuffled, type ShardCache } from './shard-cache.js';
+import { completeTransfer, transfer } from './transfer.js';
+
+const MAX = Number.MAX_SAFE_INTEGER;
+
+/** How many times a writer re-reads the counter before it gives up with `Contended`. */
+const ROUNDS = 5;
+
+/**
+ * Increments and decrements: one conditional `incr` patch on a random active shard. The slow
+ * paths below run only when that patch is refused.
+ */
+export class Writes {
+  constructor(
+    private readonly docs: CounterDocuments,
+    private readonly cache: ShardCache,
+  ) {}
+
+  async apply(counterId: string, delta: number): Promise<ApplyResult> {
+    const view = await this.cache.get(counterId);
+    const first = shuffled(view.active)[0];
+    if (first !== undefined && (await this.patch(counterId, first, delta, view.bounded))) {
+      return { counterId, delta, shardId: first };
+    }
+    return this.applySlowly(counterId, delta);
+  }
+
+  /**
+   * The first shard refused: it stopped being active, holds too little for a bounded decrement,
+   * or would leave the safe integer range. Read the whole counter and decide from the facts.
+   */
+  private async applySlowly(counterId: string, delta: number): Promise<ApplyResult> {
+    for (let round = 0; round < ROUNDS; round++) {
+      const snapshot = await this.snapshot(counterId);
+      const total = aggregateOf(snapshot.shards);
+      const bounded = snapshot.counter.bounded;
+      checkRange(total, delta);
+      if (bounded && total + delta < 0) throw new Insufficient(-delta, total);
+
+      const active = snapshot.shards.filter((s) => s.status === 'active');
+      const fits = active.filter((s) => fitsShard(s, delta, bounded));
+      for (const shard of shuffled(fits)) {
+        if (await this.patch(counterId, shard.id, delta, bounded)) {
+          return { counterId, delta, shardId: shard.id };
+        }
+      }
+
+      if (bounded && delta < 0 && fits.length === 0) {
+        await this.finishTransfers(snapshot);
+        const target = await this.gather(snapshot, active, -delta);
+        if (target !== undefined && (await this.patch(counterId, target, delta, bounded))) {
+          return { counterId, delta, shardId: target };
+        }
+      }
+    }
+    throw new Contended(100);
+  }
+
+  /** The write itself: true if applied, false if the shard's condition refused it. */
+  private async patch(
+    counterId: string,
+    shardId: string,
+    delta: number,
+    bounded: boolean,
+  ): Promise<boolean> {
+    const result = await this.docs.patchShard(
+      counterId,
+      shardId,
+      [{ op: 'incr', path: '/amount', value: delta }],
+      `from c where c.status = 'active' and ${rangeCondition(delta, bounded)}`,
+    );
+    return result !== REFUSED;
+  }
+
+  private async snapshot(counterId: string): Promise<Snapshot> {
+    const snapshot = await this.docs.snapshot(counterId);
+    if (snapshot === undefined) throw new CounterNotFound(counterId);
+    this.cache.remember(snapshot);
+    return snapshot;
+  }
+
+  /** Units in flight cannot be spent until they land; landing them is idempotent and safe. */
+  private async finishTransfers(snapshot: Snapshot): Promise<void> {
+    const counterId = snapshot.counter.id;
+    for (const shard of snapshot.shards) {
+      for (const [transferId, entry] of Object.entries(shard.outbox)) {
+        await completeTransfer(this.docs, counterId, shard.id, transferId, entry, (exclude) =>
+          this.pickActive(counterId, exclude),
+        );
+      }
+    }
+  }
+
+  /**
+   * No single shard holds enough for a bounded decrement, but the counter does: move units from
+   * other active shards into the richest one. Answers that shard, or undefined if none is active.
+   */
+  private async gather(
+    snapshot: Snapshot,
+    active: ShardDoc[],
+    needed: number,
+  ): Promise<string | undefined> {
+    const byAmount = [...active].sort((a, b) => b.amount - a.amount);
+    const target = byAmount[0];
+    if (target === undefined) return undefined;
+
+    let missing = needed - target.amount;
+    for (const source of byAmount.slice(1)) {
+      if (missing <= 0) break;
+      const amount = Math.min(source.amount, missing);
+      if (amount <= 0) continue;
+
+      const moved = await transfer(
+        this.docs,
+        {
+          counterId: snapshot.counter.id,
+          from: source.id,
+          to: target.id,
+          amount,
+          bounded: true,
+          sourceCondition: "c.status = 'active'",
+        },
+        (exclude) => this.pickActive(snapshot.counter.id, exclude),
+      );
+      if (moved) missing -= amount;
+    }
+    return target.id;
+  }
+
+  private async pickActive(counterId: string, exclude: ReadonlySet<string>) {
+    const view = await this.cache.refresh(counterId);
+    return shuffled(view.active.filter((id) => !exclude.has(id)))[0];
+  }
+}
+
+/** The part of a write's condition that keeps amounts in range (all lower case). */
+function rangeCondition(delta: number, bounded: boolean): string {
+  if (delta > 0) return `c.amount <= ${MAX - delta}`;
+  return bounded ? `c.amount >= ${-delta}` : `c.amount >= ${-MAX - delta}`;
+}
+
+function fitsShard(shard: ShardDoc, delta: number, bounded: boolean): boolean {
+  const next = shard.amount + delta;
+  return next <= MAX && next >= (bounded ? 0 : -MAX);
+}
+
+function checkRange(total: number, delta: number): void {
+  const next = total + delta;
+  if (next > MAX || next < -MAX) {
+    throw new InvalidOperation(
+      'amount',
+      `amount would take the counter to ${next}, outside the safe integer range ±${MAX}`,
+    );
+  }
+}

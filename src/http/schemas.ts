@@ -18,7 +18,11 @@ const wholeNumber = (rule: string, min: number, max: number) =>
     .max(max, { error: rule });
 
 export const createCounterBody = z.strictObject({
-  name: z.string().trim().max(100, { error: 'must be at most 100 characters' }).optional(),
+  name: z
+    .string({ error: 'must be a string' })
+    .trim()
+    .max(100, { error: 'must be at most 100 characters' })
+    .optional(),
   initialValue: wholeNumber(initialRule, 0, Number.MAX_SAFE_INTEGER),
   shards: wholeNumber(shardsRule, 1, MAX_SHARDS),
   bounded: z.boolean({ error: 'must be true or false' }).default(true),

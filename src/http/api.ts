@@ -1,0 +1,55 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { CounterService } from '../counter/model.js';
+import { parseBody, validate } from './body.js';
+import { amountBody, countBody, counterId, createCounterBody } from './schemas.js';
+
+/** The JSON API under /api. Each route: parse, call the counter core, answer. */
+export function apiRoutes(counters: CounterService): Hono {
+  const api = new Hono();
+
+  api.post('/counters', async (c) => {
+    const body = await parseBody(c, createCounterBody);
+    const created = await counters.create(body);
+    c.header('Location', `/api/counters/${created.id}`);
+    return c.json(created, 201);
+  });
+
+  api.get('/counters/:id', async (c) => {
+    const id = idParam(c.req.param('id'));
+    return c.json(await counters.get(id));
+  });
+
+  api.post('/counters/:id/increment', async (c) => {
+    const id = idParam(c.req.param('id'));
+    const { amount } = await parseBody(c, amountBody);
+    return c.json(await counters.apply(id, amount));
+  });
+
+  api.post('/counters/:id/decrement', async (c) => {
+    const id = idParam(c.req.param('id'));
+    const { amount } = await parseBody(c, amountBody);
+    return c.json(await counters.apply(id, -amount));
+  });
+
+  api.post('/counters/:id/split', async (c) => {
+    const id = idParam(c.req.param('id'));
+    const { count } = await parseBody(c, countBody);
+    return c.json(await counters.split(id, count));
+  });
+
+  api.post('/counters/:id/merge', async (c) => {
+    const id = idParam(c.req.param('id'));
+    const { count } = await parseBody(c, countBody);
+    return c.json(await counters.merge(id, count));
+  });
+
+  return api;
+}
+
+/** Counter IDs are UUIDs, stored lower case; `ABC…` and `abc…` name the same counter. */
+export function idParam(raw: string): string {
+  return validate(idSchema, { id: raw }).id.toLowerCase();
+}
+
+const idSchema = z.object({ id: counterId });

@@ -1,0 +1,109 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { serve } from '@hono/node-server';
+import type { Config } from './config.js';
+import { StoreConnection } from './cosmos/connection.js';
+import type { Store } from './cosmos/store.js';
+import type { CounterService } from './counter/model.js';
+import { createCounterService } from './counter/service.js';
+import { createApp } from './http/app.js';
+import type { Readiness } from './http/health.js';
+import type { Logger } from './logger.js';
+import { webRoutes } from './web/routes.js';
+
+export interface RunningServer {
+  url: string;
+  connection: StoreConnection;
+  /** The store, once connected (always, for the embedded one). */
+  readonly store: Store;
+  /** Stop taking connections, let requests in flight finish, then let go of the store. */
+  close(): Promise<void>;
+}
+
+/** Wires config → store → counter core → HTTP app, and listens. */
+export async function startServer(config: Config, log: Logger): Promise<RunningServer> {
+  const connection = new StoreConnection(config.store, log);
+  await connection.start();
+
+  const counters = counterServiceOn(connection, log);
+  const app = createApp({
+    counters,
+    readiness: () => readiness(connection),
+    log,
+    web: webRoutes({
+      counters,
+      storeDescription: describeStore(connection, config),
+      embedded: config.store.kind === 'embedded',
+    }),
+  });
+
+  const server = await listen(app.fetch, config.port, config.host);
+  const { port } = server.address() as AddressInfo;
+  const shownHost = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
+
+  return {
+    url: `http://${shownHost}:${port}`,
+    connection,
+    get store() {
+      return connection.require();
+    },
+    close: async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      await connection.close();
+    },
+  };
+}
+
+/** The counter core on whatever store is connected; a 503-mapped error until one is. */
+function counterServiceOn(connection: StoreConnection, log: Logger): CounterService {
+  let service: CounterService | undefined;
+  connection.onReady((store) => {
+    service = createCounterService(store.container, { log });
+  });
+  const current = (): CounterService => {
+    connection.require();
+    if (service === undefined) throw new Error('store connected but counter service missing');
+    return service;
+  };
+  return {
+    create: (input) => current().create(input),
+    get: (id) => current().get(id),
+    apply: (id, delta) => current().apply(id, delta),
+    split: (id, count) => current().split(id, count),
+    merge: (id, count) => current().merge(id, count),
+  };
+}
+
+const PROBE_TIMEOUT_MS = 3_000;
+
+async function readiness(connection: StoreConnection): Promise<Readiness> {
+  const status = connection.status;
+  if (status.state === 'closed') return { ready: false, cause: 'shutting down' };
+  if (status.state === 'connecting') return { ready: false, cause: status.cause };
+
+  try {
+    await status.store.container.read({ abortSignal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
+    return { ready: true, store: status.store.description };
+  } catch (error) {
+    const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    return { ready: false, cause: `the store did not answer: ${message}` };
+  }
+}
+
+function describeStore(connection: StoreConnection, config: Config): string {
+  const status = connection.status;
+  if (status.state === 'ready') return status.store.description;
+  return config.store.kind === 'embedded'
+    ? 'embedded emulator'
+    : `Cosmos DB at ${config.store.endpoint}`;
+}
+
+function listen(fetch: Parameters<typeof serve>[0]['fetch'], port: number, hostname: string) {
+  return new Promise<Server>((resolve, reject) => {
+    const server = serve({ fetch, port, hostname }, () => resolve(server as Server));
+    server.once('error', reject);
+  });
+}

@@ -77,12 +77,23 @@ export function webRoutes(deps: WebDeps): Hono {
     }
   });
 
-  app.get('/open', (c) => {
+  app.get('/open', async (c) => {
     const id = (c.req.query('id') ?? '').trim();
     const problem = unknownIdMessage(id);
-    if (problem !== undefined)
+    if (problem !== undefined) {
       return c.html(<StartPage ctx={ctx} openId={id} openError={problem} />, 404);
-    return c.redirect(`/counters/${id}`, 303);
+    }
+
+    try {
+      await counters.get(id);
+      return c.redirect(`/counters/${id}`, 303);
+    } catch (error) {
+      const failure = webFailure(error, forgotten);
+      return c.html(
+        <StartPage ctx={ctx} openId={id} openError={failure.message} />,
+        failure.status,
+      );
+    }
   });
 
   app.get('/counters/:id', async (c) => {

@@ -19,17 +19,28 @@ const schema = z.object({
   COSMOS_DATABASE: z.string().min(1).default('CounterDB'),
   COSMOS_CONTAINER: z.string().min(1).default('Counters'),
   EMULATOR_PORT: port(0),
+  LEASE_TTL_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
+  COSMOS_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
 });
 
+interface StoreNames {
+  database: string;
+  container: string;
+  /** A store request that takes longer is abandoned; a write then has an unknown outcome. */
+  requestTimeoutMs: number;
+}
+
 export type StoreConfig =
-  | { kind: 'embedded'; database: string; container: string; port: number }
-  | { kind: 'key'; endpoint: string; key: string; database: string; container: string }
-  | { kind: 'keyless'; endpoint: string; database: string; container: string };
+  | ({ kind: 'embedded'; port: number } & StoreNames)
+  | ({ kind: 'key'; endpoint: string; key: string } & StoreNames)
+  | ({ kind: 'keyless'; endpoint: string } & StoreNames);
 
 export interface Config {
   port: number;
   host: string;
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
+  /** How long a split or merge left by a dead process blocks the next one. */
+  leaseTtlMs: number;
   store: StoreConfig;
 }
 
@@ -47,12 +58,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     host: e.HOST,
     logLevel: e.LOG_LEVEL,
+    leaseTtlMs: e.LEASE_TTL_MS,
     store: storeConfig(e),
   };
 }
 
 function storeConfig(e: z.infer<typeof schema>): StoreConfig {
-  const names = { database: e.COSMOS_DATABASE, container: e.COSMOS_CONTAINER };
+  const names = {
+    database: e.COSMOS_DATABASE,
+    container: e.COSMOS_CONTAINER,
+    requestTimeoutMs: e.COSMOS_REQUEST_TIMEOUT_MS,
+  };
   if (e.COSMOS_ENDPOINT === undefined) {
     if (e.COSMOS_KEY !== undefined) {
       throw new ConfigError('COSMOS_KEY is set but COSMOS_ENDPOINT is not: set both, or neither');

@@ -25,7 +25,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const connection = new StoreConnection(config.store, log);
   await connection.start();
 
-  const counters = counterServiceOn(connection, log);
+  const counters = counterServiceOn(connection, log, config.leaseTtlMs);
   const app = createApp({
     counters,
     readiness: () => readiness(connection),
@@ -58,10 +58,14 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
 }
 
 /** The counter core on whatever store is connected; a 503-mapped error until one is. */
-function counterServiceOn(connection: StoreConnection, log: Logger): CounterService {
+function counterServiceOn(
+  connection: StoreConnection,
+  log: Logger,
+  leaseTtlMs: number,
+): CounterService {
   let service: CounterService | undefined;
   connection.onReady((store) => {
-    service = createCounterService(store.container, { log });
+    service = createCounterService(store.container, { log, leaseTtlMs });
   });
   const current = (): CounterService => {
     connection.require();

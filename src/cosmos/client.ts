@@ -10,13 +10,17 @@ export type Credential = { key: string } | { aadCredentials: TokenCredential };
  * The client's own 429 retries are kept short so the service can answer the caller with
  * `Retry-After` instead of holding the request for the library's default 30 s.
  */
-export function createCosmosClient(endpoint: string, credential: Credential): CosmosClient {
+export function createCosmosClient(
+  endpoint: string,
+  credential: Credential,
+  requestTimeoutMs = 10_000,
+): CosmosClient {
   return new CosmosClient({
     endpoint,
     ...credential,
     connectionPolicy: {
       enableEndpointDiscovery: false,
-      requestTimeout: 10_000,
+      requestTimeout: requestTimeoutMs,
       retryOptions: {
         maxRetryAttemptCount: 3,
         fixedRetryIntervalInMilliseconds: 0,

@@ -51,7 +51,11 @@ interface Connection {
 async function connect(config: StoreConfig): Promise<Connection> {
   if (config.kind === 'embedded') {
     const emulator = await startEmbeddedEmulator(config.port);
-    const client = createCosmosClient(emulator.endpoint, { key: emulator.key });
+    const client = createCosmosClient(
+      emulator.endpoint,
+      { key: emulator.key },
+      config.requestTimeoutMs,
+    );
     return {
       client,
       description: `embedded Cosmos emulator at ${emulator.endpoint}: data lives in memory and is lost when the server stops`,
@@ -64,7 +68,7 @@ async function connect(config: StoreConfig): Promise<Connection> {
 
   const credential: Credential =
     config.kind === 'key' ? { key: config.key } : { aadCredentials: new DefaultAzureCredential() };
-  const client = createCosmosClient(config.endpoint, credential);
+  const client = createCosmosClient(config.endpoint, credential, config.requestTimeoutMs);
   const how = config.kind === 'key' ? 'with a key' : 'keyless (Entra ID)';
   return {
     client,

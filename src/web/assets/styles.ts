@@ -32,7 +32,7 @@ code, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monosp
 .topbar .brand span { color: var(--muted); font-weight: 400; }
 .badge {
   margin-left: auto; font-size: 0.8rem; padding: 3px 10px; border-radius: 999px;
-  border: 1px solid var(--line); color: var(--muted); background: var(--bg);
+  border: 1px solid var(--line); color: var(--muted); background: var(--bg); white-space: nowrap;
 }
 .badge.memory { background: var(--warn-bg); border-color: var(--warn-line); color: #6b4b00; }
 
@@ -46,7 +46,7 @@ h2 { font-size: 1.05rem; margin: 0 0 12px; }
   background: var(--card); border: 1px solid var(--line); border-radius: var(--radius);
   padding: 18px 20px;
 }
-.card + .card, .stack > * + * { margin-top: 16px; }
+.card + .card { margin-top: 16px; }
 .grid2 > .card + .card { margin-top: 0; }
 
 form.stacked label { display: block; font-size: 0.85rem; color: var(--muted); margin: 10px 0 4px; }
@@ -78,7 +78,9 @@ form.stacked button { margin-top: 16px; }
 
 .counter-head { display: flex; flex-wrap: wrap; align-items: flex-end; gap: 12px 24px; margin-bottom: 16px; }
 .counter-id { display: flex; align-items: center; gap: 8px; color: var(--muted); font-size: 0.9rem; }
-.counter-id code { background: #eef1f4; padding: 3px 8px; border-radius: 6px; color: var(--ink); }
+.counter-id code {
+  background: #eef1f4; padding: 3px 8px; border-radius: 6px; color: var(--ink); word-break: break-all;
+}
 .counter-id button { padding: 3px 10px; font-size: 0.8rem; }
 
 .tiles { display: grid; grid-template-columns: repeat(3, 1fr); gap: 16px; margin-bottom: 16px; }
@@ -101,10 +103,14 @@ form.stacked button { margin-top: 16px; }
 .legend { display: flex; flex-wrap: wrap; gap: 6px 16px; list-style: none; padding: 0; margin: 12px 0 0; font-size: 0.85rem; }
 .legend li { display: flex; align-items: center; gap: 6px; font-variant-numeric: tabular-nums; }
 .legend .swatch { width: 12px; height: 12px; border-radius: 3px; display: inline-block; }
-.legend .retired { color: var(--muted); text-decoration: line-through; }
+.legend .retired { color: var(--muted); }
+.legend .retired strong { font-weight: 400; }
 
 @media (max-width: 640px) {
   .tiles { grid-template-columns: 1fr; }
   main { padding: 16px; }
+  .topbar { padding: 12px 16px; }
+  .topbar .brand span { display: none; }
+  .chart .tick { font-size: 22px; }
 }
 `;

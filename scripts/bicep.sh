@@ -40,7 +40,7 @@ esac
 package="azure.bicep.commandline.$rid"
 bin="$cache/packages/$package/$BICEP_VERSION/tools/bicep"
 
-if [[ ! -x "$bin" ]]; then
+fetch_cli() {
   if ! command -v dotnet >/dev/null 2>&1; then
     echo "bicep.sh: neither bicep, az bicep nor dotnet found; install one of them" >&2
     exit 1
@@ -73,6 +73,18 @@ XML
     bin="$found"
   fi
   chmod +x "$bin"
+}
+
+if [[ ! -x "$bin" ]]; then
+  mkdir -p "$cache"
+  # Parallel callers (e.g. test files) wait for one download instead of racing on the cache.
+  exec 9>"$cache/.lock"
+  flock 9
+  if [[ ! -x "$bin" ]]; then
+    fetch_cli
+  fi
+  flock -u 9
+  exec 9>&-
 fi
 
 exec "$bin" "$@"

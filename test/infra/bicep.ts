@@ -1,13 +1,14 @@
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { ArmTemplate } from './arm.js';
 
 const run = promisify(execFile);
 
-export const repoRoot = resolve(import.meta.dirname, '../..');
+export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const bicepScript = join(repoRoot, 'scripts', 'bicep.sh');
 
 export interface BicepResult {

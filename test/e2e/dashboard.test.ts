@@ -45,12 +45,7 @@ function read(page: Page, testId: string, attribute = 'data-value'): Promise<num
 
 /** Waits, without reloading, until the page shows `expected` (htmx polls every 2 s). */
 async function waitFor(page: Page, testId: string, expected: number, attribute = 'data-value') {
-  await page.waitForFunction(
-    ([id, attr, want]) =>
-      document.querySelector(`[data-testid="${id}"]`)?.getAttribute(attr) === String(want),
-    [testId, attribute, expected] as const,
-    { timeout: 15_000 },
-  );
+  await expect.poll(() => read(page, testId, attribute), { timeout: 15_000 }).toBe(expected);
 }
 
 describe('dashboard in Chromium', () => {
@@ -73,10 +68,10 @@ describe('dashboard in Chromium', () => {
       origin: server.url,
     });
     await page.getByRole('button', { name: 'Copy' }).click();
-    await expect(page.evaluate(() => navigator.clipboard.readText())).resolves.toBe(id);
+    await expect(page.evaluate('navigator.clipboard.readText()')).resolves.toBe(id);
 
     // A marker that a reload would wipe: every change below must arrive through htmx.
-    await page.evaluate(() => Object.assign(window, { notReloaded: true }));
+    await page.evaluate('window.notReloaded = true');
     const chartBefore = await page.getByTestId('shard-chart').innerHTML();
     const samplesBefore = await read(page, 'shard-chart', 'data-samples');
 
@@ -89,13 +84,9 @@ describe('dashboard in Chromium', () => {
 
     await waitFor(page, 'aggregate', 1000 - decremented);
     expect(await page.getByTestId('aggregate').textContent()).toBe('800');
-    await page.waitForFunction(
-      (before) =>
-        Number(
-          document.querySelector('[data-testid="shard-chart"]')?.getAttribute('data-samples'),
-        ) > before,
-      samplesBefore,
-    );
+    await expect
+      .poll(() => read(page, 'shard-chart', 'data-samples'), { timeout: 15_000 })
+      .toBeGreaterThan(samplesBefore);
     expect(await page.getByTestId('shard-chart').innerHTML()).not.toBe(chartBefore);
 
     await page.locator('#split-count').fill('2');
@@ -104,7 +95,7 @@ describe('dashboard in Chromium', () => {
     await expect(page.getByTestId('notice').textContent()).resolves.toContain('12 active shards');
     await waitFor(page, 'shard-chart', 12, 'data-series');
     expect(await read(page, 'aggregate')).toBe(800);
-    expect(await page.evaluate(() => 'notReloaded' in window)).toBe(true);
+    expect(await page.evaluate('window.notReloaded')).toBe(true);
 
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
     await page.close();

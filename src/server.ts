@@ -78,6 +78,8 @@ function counterServiceOn(
     apply: (id, delta) => current().apply(id, delta),
     split: (id, count) => current().split(id, count),
     merge: (id, count) => current().merge(id, count),
+    writeStats: () =>
+      service?.writeStats() ?? { patches: 0, updates: 0, meanBatch: 0, maxBatch: 0 },
   };
 }
 

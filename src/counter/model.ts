@@ -77,6 +77,14 @@ export interface ApplyResult {
   shardId: string;
 }
 
+/** How well group commit is batching: store patches issued for the updates they carried. */
+export interface WriteStats {
+  patches: number;
+  updates: number;
+  meanBatch: number;
+  maxBatch: number;
+}
+
 /** What the HTTP and web layers need from the counter core. */
 export interface CounterService {
   create(input: CreateCounterInput): Promise<CounterView>;
@@ -84,4 +92,6 @@ export interface CounterService {
   apply(counterId: string, delta: number): Promise<ApplyResult>;
   split(counterId: string, count: number): Promise<CounterView>;
   merge(counterId: string, count: number): Promise<CounterView>;
+  /** Since the process started. */
+  writeStats(): WriteStats;
 }

@@ -20,6 +20,8 @@ export interface CounterServiceOptions {
   leaseTtlMs?: number;
   /** How long writers trust their list of active shards before re-reading it. */
   shardListTtlMs?: number;
+  /** Shards of one counter this process patches at once; see group-commit.ts. */
+  maxBusyShards?: number;
   log?: StepLog;
 }
 
@@ -41,7 +43,7 @@ export function createCounterService(
 ): CounterService {
   const docs = new CounterDocuments(container);
   const cache = new ShardCache(docs, options.shardListTtlMs ?? 2_000);
-  const writes = new Writes(docs, cache);
+  const writes = new Writes(docs, cache, options.maxBusyShards ?? 4);
   const management = new Management(docs, cache, {
     leaseTtlMs: options.leaseTtlMs ?? 30_000,
     log: options.log,
@@ -53,6 +55,7 @@ export function createCounterService(
     apply: (counterId, delta): Promise<ApplyResult> => writes.apply(counterId, delta),
     split: (counterId, count) => management.split(counterId, count),
     merge: (counterId, count) => management.merge(counterId, count),
+    writeStats: () => writes.stats,
   };
 }
 

@@ -1,7 +1,8 @@
 import { aggregateOf } from './aggregate.js';
 import { REFUSED, type CounterDocuments, type Snapshot } from './documents.js';
 import { Contended, CounterNotFound, Insufficient, InvalidOperation } from './errors.js';
-import type { ApplyResult, ShardDoc } from './model.js';
+import { GroupCommit } from './group-commit.js';
+import type { ApplyResult, ShardDoc, WriteStats } from './model.js';
 import { shuffled, type ShardCache } from './shard-cache.js';
 import { completeTransfer, transfer } from './transfer.js';
 
@@ -15,16 +16,31 @@ const ROUNDS = 5;
  * paths below run only when that patch is refused.
  */
 export class Writes {
+  private readonly group: GroupCommit;
+
   constructor(
     private readonly docs: CounterDocuments,
     private readonly cache: ShardCache,
-  ) {}
+    maxBusyShards: number,
+  ) {
+    this.group = new GroupCommit(
+      (target, delta) => this.patch(target.counterId, target.shardId, delta, target.bounded),
+      maxBusyShards,
+    );
+  }
 
+  get stats(): WriteStats {
+    const { patches, updates, maxBatch } = this.group.stats;
+    return { patches, updates, maxBatch, meanBatch: patches === 0 ? 0 : updates / patches };
+  }
+
+  /** The fast path: join a random active shard's next patch (see group-commit.ts). */
   async apply(counterId: string, delta: number): Promise<ApplyResult> {
     const view = await this.cache.get(counterId);
-    const first = shuffled(view.active)[0];
-    if (first !== undefined && (await this.patch(counterId, first, delta, view.bounded))) {
-      return { counterId, delta, shardId: first };
+    const shardId = this.group.choose(counterId, shuffled(view.active));
+    if (shardId !== undefined) {
+      const target = { counterId, shardId, bounded: view.bounded };
+      if (await this.group.submit(target, delta)) return { counterId, delta, shardId };
     }
     return this.applySlowly(counterId, delta);
   }

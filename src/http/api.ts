@@ -44,6 +44,8 @@ export function apiRoutes(counters: CounterService): Hono {
     return c.json(await counters.merge(id, count));
   });
 
+  api.get('/metrics', (c) => c.json({ writes: counters.writeStats() }));
+
   return api;
 }
 

@@ -1,0 +1,146 @@
+/**
+ * Group commit: per shard, at most one patch in flight. Updates that arrive meanwhile wait and
+ * go out together as one summed `incr`. A lone update on an idle shard goes out at once: there
+ * are no timers, so nothing waits unless a patch to the same shard is already on its way.
+ *
+ * An update is answered only after the patch that carries it succeeded (or failed: then every
+ * update in it gets the same error). When the store refuses a summed patch (a bounded shard
+ * short of units, or a shard no longer active), the batch is replayed one update at a time on
+ * the same shard, so each gets the answer it would have got alone.
+ */
+
+/** Writes `delta` to a shard; true if applied, false if the shard's condition refused it. */
+export type ShardWrite = (target: ShardTarget, delta: number) => Promise<boolean>;
+
+export interface ShardTarget {
+  counterId: string;
+  shardId: string;
+  bounded: boolean;
+}
+
+export interface BatchStats {
+  patches: number;
+  updates: number;
+  maxBatch: number;
+}
+
+interface Waiter {
+  delta: number;
+  settle(applied: boolean): void;
+  fail(error: unknown): void;
+}
+
+interface Lane extends ShardTarget {
+  queue: Waiter[];
+  busy: boolean;
+}
+
+export class GroupCommit {
+  private readonly lanes = new Map<string, Lane>();
+  private readonly busyByCounter = new Map<string, number>();
+  private readonly totals: BatchStats = { patches: 0, updates: 0, maxBatch: 0 };
+
+  /**
+   * @param write the conditional patch, as the writer would issue it alone
+   * @param maxBusyShards how many shards of one counter this process patches at once; more
+   *   concurrent updates join the queues of busy shards, which is where batching comes from
+   */
+  constructor(
+    private readonly write: ShardWrite,
+    private readonly maxBusyShards: number,
+  ) {}
+
+  get stats(): Readonly<BatchStats> {
+    return this.totals;
+  }
+
+  /**
+   * Which of `candidates` (shard ids in the writer's random order) an update should join: the
+   * first idle one while the counter has room for another patch in flight, otherwise the busy
+   * shard with the shortest queue.
+   */
+  choose(counterId: string, candidates: readonly string[]): string | undefined {
+    const busy = this.busyByCounter.get(counterId) ?? 0;
+    let shortest: Lane | undefined;
+    for (const shardId of candidates) {
+      const lane = this.lanes.get(laneKey(counterId, shardId));
+      if (lane === undefined || !lane.busy) {
+        if (busy < this.maxBusyShards) return shardId;
+        continue;
+      }
+      if (shortest === undefined || lane.queue.length < shortest.queue.length) shortest = lane;
+    }
+    return shortest?.shardId ?? candidates[0];
+  }
+
+  /** Resolves true once a patch carrying `delta` succeeded, false if the shard refused it. */
+  submit(target: ShardTarget, delta: number): Promise<boolean> {
+    const lane = this.lane(target);
+    const done = new Promise<boolean>((settle, fail) => lane.queue.push({ delta, settle, fail }));
+    if (!lane.busy) void this.drain(lane);
+    return done;
+  }
+
+  private lane(target: ShardTarget): Lane {
+    const key = laneKey(target.counterId, target.shardId);
+    let lane = this.lanes.get(key);
+    if (lane === undefined) {
+      lane = { ...target, queue: [], busy: false };
+      this.lanes.set(key, lane);
+    }
+    return lane;
+  }
+
+  /** Send batches until the queue is empty, then free the lane. */
+  private async drain(lane: Lane): Promise<void> {
+    lane.busy = true;
+    this.busyByCounter.set(lane.counterId, (this.busyByCounter.get(lane.counterId) ?? 0) + 1);
+    try {
+      while (lane.queue.length > 0) {
+        const batch = lane.queue.splice(0);
+        const applied = await this.send(lane, batch);
+        if (!applied && batch.length > 1) {
+          for (const waiter of batch) await this.send(lane, [waiter]);
+        }
+      }
+    } finally {
+      lane.busy = false;
+      const busy = (this.busyByCounter.get(lane.counterId) ?? 1) - 1;
+      if (busy > 0) this.busyByCounter.set(lane.counterId, busy);
+      else this.busyByCounter.delete(lane.counterId);
+      this.lanes.delete(laneKey(lane.counterId, lane.shardId));
+    }
+  }
+
+  /**
+   * One patch for the whole batch. Applied: everyone succeeded. Failed: everyone gets the
+   * error. Refused: only a single update learns it here; a larger batch is replayed by drain().
+   */
+  private async send(lane: Lane, batch: Waiter[]): Promise<boolean> {
+    const net = batch.reduce((sum, w) => sum + w.delta, 0);
+    let applied: boolean;
+    try {
+      applied = net === 0 ? true : await this.write(lane, net);
+    } catch (error) {
+      for (const waiter of batch) waiter.fail(error);
+      return true;
+    }
+    if (applied) {
+      this.count(batch.length, net === 0 ? 0 : 1);
+      for (const waiter of batch) waiter.settle(true);
+    } else if (batch.length === 1) {
+      batch[0]?.settle(false);
+    }
+    return applied;
+  }
+
+  private count(updates: number, patches: number): void {
+    this.totals.updates += updates;
+    this.totals.patches += patches;
+    this.totals.maxBatch = Math.max(this.totals.maxBatch, updates);
+  }
+}
+
+function laneKey(counterId: string, shardId: string): string {
+  return `${counterId}/${shardId}`;
+}

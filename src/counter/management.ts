@@ -4,8 +4,9 @@ import { REFUSED, type CounterDocuments, type Snapshot } from './documents.js';
 import { CounterNotFound, InvalidOperation } from './errors.js';
 import { acquireLease, type HeldLease } from './lease.js';
 import { MAX_SHARDS, type CounterView, type ShardDoc } from './model.js';
-import { shuffled, type ShardCache } from './shard-cache.js';
-import { completeTransfer, transfer } from './transfer.js';
+import { finishTransfers } from './rebalance.js';
+import type { ShardCache } from './shard-cache.js';
+import { transfer } from './transfer.js';
 
 /** Structured log sink for management steps; the pino logger fits it. */
 export interface StepLog {
@@ -109,14 +110,10 @@ export class Management {
     const before = await this.read(counterId);
     let repaired = false;
 
-    for (const shard of before.shards) {
-      for (const [transferId, entry] of Object.entries(shard.outbox)) {
-        await completeTransfer(this.docs, counterId, shard.id, transferId, entry, (ex) =>
-          this.pickActive(counterId, ex),
-        );
-        this.step(counterId, 'recovery: transfer finished', { transfer: transferId });
-        repaired = true;
-      }
+    const finished = await finishTransfers(this.docs, this.cache, before);
+    if (finished > 0) {
+      this.step(counterId, 'recovery: transfers finished', { transfers: finished });
+      repaired = true;
     }
     for (const shard of before.shards.filter((s) => s.status === 'draining')) {
       await this.drainAndRetire(counterId, shard.id, before.counter.bounded);
@@ -146,7 +143,7 @@ export class Management {
         continue;
       }
 
-      const target = await this.pickActive(counterId, new Set([shardId]));
+      const target = await this.cache.pickActive(counterId, new Set([shardId]));
       if (target === undefined) throw new Error(`counter ${counterId} has no active shard`);
       await transfer(
         this.docs,
@@ -158,7 +155,7 @@ export class Management {
           bounded,
           sourceCondition: "c.status = 'draining'",
         },
-        (ex) => this.pickActive(counterId, ex),
+        (ex) => this.cache.pickActive(counterId, ex),
       );
       this.step(counterId, 'merge: units moved', {
         shard: shardId,
@@ -187,7 +184,7 @@ export class Management {
         bounded: snapshot.counter.bounded,
         sourceCondition: "c.status = 'active'",
       },
-      (ex) => this.pickActive(snapshot.counter.id, ex),
+      (ex) => this.cache.pickActive(snapshot.counter.id, ex),
     );
     if (moved) {
       amounts.set(richest, most - half);
@@ -205,11 +202,6 @@ export class Management {
     const snapshot = await this.docs.snapshot(counterId);
     if (snapshot === undefined) throw new CounterNotFound(counterId);
     return snapshot;
-  }
-
-  private async pickActive(counterId: string, exclude: ReadonlySet<string>) {
-    const view = await this.cache.refresh(counterId);
-    return shuffled(view.active.filter((id) => !exclude.has(id)))[0];
   }
 
   private step(counterId: string, message: string, fields: object): void {

@@ -50,6 +50,12 @@ export class ShardCache {
     return entry;
   }
 
+  /** A random active shard outside `exclude`, from a fresh read: for credits and drains. */
+  async pickActive(counterId: string, exclude: ReadonlySet<string>): Promise<string | undefined> {
+    const view = await this.refresh(counterId);
+    return shuffled(view.active.filter((id) => !exclude.has(id)))[0];
+  }
+
   forget(counterId: string): void {
     this.entries.delete(counterId);
   }

@@ -3,8 +3,8 @@ import { REFUSED, type CounterDocuments, type Snapshot } from './documents.js';
 import { Contended, CounterNotFound, Insufficient, InvalidOperation } from './errors.js';
 import { GroupCommit } from './group-commit.js';
 import type { ApplyResult, ShardDoc, WriteStats } from './model.js';
+import { finishTransfers, gatherInto } from './rebalance.js';
 import { shuffled, type ShardCache } from './shard-cache.js';
-import { completeTransfer, transfer } from './transfer.js';
 
 const MAX = Number.MAX_SAFE_INTEGER;
 
@@ -65,11 +65,14 @@ export class Writes {
         }
       }
 
-      if (bounded && delta < 0 && fits.length === 0) {
-        await this.finishTransfers(snapshot);
-        const target = await this.gather(snapshot, active, -delta);
-        if (target !== undefined && (await this.patch(counterId, target, delta, bounded))) {
-          return { counterId, delta, shardId: target };
+      // No single shard holds enough, but the counter does: land units in flight, gather
+      // from the others into the richest shard, and take the decrement there.
+      const richest = [...active].sort((a, b) => b.amount - a.amount)[0];
+      if (bounded && delta < 0 && fits.length === 0 && richest !== undefined) {
+        await finishTransfers(this.docs, this.cache, snapshot);
+        await gatherInto(this.docs, this.cache, snapshot, richest, -delta);
+        if (await this.patch(counterId, richest.id, delta, bounded)) {
+          return { counterId, delta, shardId: richest.id };
         }
       }
     }
@@ -97,59 +100,6 @@ export class Writes {
     if (snapshot === undefined) throw new CounterNotFound(counterId);
     this.cache.remember(snapshot);
     return snapshot;
-  }
-
-  /** Units in flight cannot be spent until they land; landing them is idempotent and safe. */
-  private async finishTransfers(snapshot: Snapshot): Promise<void> {
-    const counterId = snapshot.counter.id;
-    for (const shard of snapshot.shards) {
-      for (const [transferId, entry] of Object.entries(shard.outbox)) {
-        await completeTransfer(this.docs, counterId, shard.id, transferId, entry, (exclude) =>
-          this.pickActive(counterId, exclude),
-        );
-      }
-    }
-  }
-
-  /**
-   * No single shard holds enough for a bounded decrement, but the counter does: move units from
-   * other active shards into the richest one. Answers that shard, or undefined if none is active.
-   */
-  private async gather(
-    snapshot: Snapshot,
-    active: ShardDoc[],
-    needed: number,
-  ): Promise<string | undefined> {
-    const byAmount = [...active].sort((a, b) => b.amount - a.amount);
-    const target = byAmount[0];
-    if (target === undefined) return undefined;
-
-    let missing = needed - target.amount;
-    for (const source of byAmount.slice(1)) {
-      if (missing <= 0) break;
-      const amount = Math.min(source.amount, missing);
-      if (amount <= 0) continue;
-
-      const moved = await transfer(
-        this.docs,
-        {
-          counterId: snapshot.counter.id,
-          from: source.id,
-          to: target.id,
-          amount,
-          bounded: true,
-          sourceCondition: "c.status = 'active'",
-        },
-        (exclude) => this.pickActive(snapshot.counter.id, exclude),
-      );
-      if (moved) missing -= amount;
-    }
-    return target.id;
-  }
-
-  private async pickActive(counterId: string, exclude: ReadonlySet<string>) {
-    const view = await this.cache.refresh(counterId);
-    return shuffled(view.active.filter((id) => !exclude.has(id)))[0];
   }
 }
 

@@ -27,6 +27,15 @@ export default defineConfig({
       },
       {
         test: {
+          name: 'faults',
+          include: ['test/support/**/*.test.ts', 'test/faults/**/*.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 60_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
           name: 'infra',
           include: ['test/infra/**/*.test.ts'],
           testTimeout: 300_000,

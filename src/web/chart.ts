@@ -33,9 +33,12 @@ const PALETTE = [
   '#7f7f7f',
 ];
 
-/** A stable color per shard position: ten distinct ones first, then hues spread by the golden angle. */
+/**
+ * A stable color per shard number (the core numbers shards from 1): ten distinct ones first,
+ * then hues spread by the golden angle.
+ */
 export function seriesColor(seq: number): string {
-  const fixed = PALETTE[seq];
+  const fixed = PALETTE[seq - 1];
   if (fixed !== undefined) return fixed;
   return `hsl(${Math.round((seq * 137.508) % 360)} 55% 45%)`;
 }
@@ -104,7 +107,8 @@ export function renderShardChart(series: readonly ChartSeries[], frame: ChartFra
     const tx = n(x(frame.to - ago * 1000));
     const text =
       ago === 0 ? 'now' : `−${Math.floor(ago / 60)}:${String(ago % 60).padStart(2, '0')}`;
-    return `<text class="tick" x="${tx}" y="${height - 8}" text-anchor="middle">${text}</text>`;
+    const anchor = ago === 0 ? 'end' : ago === 120 ? 'start' : 'middle';
+    return `<text class="tick" x="${tx}" y="${height - 8}" text-anchor="${anchor}">${text}</text>`;
   });
   const lines = series.map((s) => {
     const d = s.points.map((p, i) => `${i === 0 ? 'M' : 'L'}${n(x(p.t))} ${n(y(p.amount))}`);

@@ -95,6 +95,14 @@ describe('dashboard in Chromium', () => {
     await expect(page.getByTestId('notice').textContent()).resolves.toContain('12 active shards');
     await waitFor(page, 'shard-chart', 12, 'data-series');
     expect(await read(page, 'aggregate')).toBe(800);
+
+    // A merge the core refuses comes back as a 400 fragment that htmx still swaps in.
+    await page.locator('#merge-count').fill('50');
+    await page.getByRole('button', { name: 'Merge' }).click();
+    await expect
+      .poll(() => page.getByTestId('notice').textContent())
+      .toContain('Count must leave at least one active shard');
+    expect(await read(page, 'active-shards')).toBe(12);
     expect(await page.evaluate('window.notReloaded')).toBe(true);
 
     await page.screenshot({ path: SCREENSHOT, fullPage: true });

@@ -5,7 +5,7 @@ import type { Config } from './config.js';
 import { StoreConnection } from './cosmos/connection.js';
 import type { Store } from './cosmos/store.js';
 import type { CounterService } from './counter/model.js';
-import { createCounterService } from './counter/service.js';
+import { createCounterService, type CounterServiceOptions } from './counter/service.js';
 import { createApp } from './http/app.js';
 import type { Readiness } from './http/health.js';
 import type { Logger } from './logger.js';
@@ -25,7 +25,10 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const connection = new StoreConnection(config.store, log);
   await connection.start();
 
-  const counters = counterServiceOn(connection, log, config.leaseTtlMs);
+  const counters = counterServiceOn(connection, log, {
+    leaseTtlMs: config.leaseTtlMs,
+    requestTimeoutMs: config.store.requestTimeoutMs,
+  });
   const app = createApp({
     counters,
     readiness: () => readiness(connection),
@@ -61,11 +64,11 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
 function counterServiceOn(
   connection: StoreConnection,
   log: Logger,
-  leaseTtlMs: number,
+  options: CounterServiceOptions,
 ): CounterService {
   let service: CounterService | undefined;
   connection.onReady((store) => {
-    service = createCounterService(store.container, { log, leaseTtlMs });
+    service = createCounterService(store.container, { ...options, log });
   });
   const current = (): CounterService => {
     connection.require();
@@ -75,7 +78,7 @@ function counterServiceOn(
   return {
     create: (input) => current().create(input),
     get: (id) => current().get(id),
-    apply: (id, delta) => current().apply(id, delta),
+    apply: (id, delta, key) => current().apply(id, delta, key),
     split: (id, count) => current().split(id, count),
     merge: (id, count) => current().merge(id, count),
     writeStats: () =>

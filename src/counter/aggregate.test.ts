@@ -11,6 +11,7 @@ const shard = (id: string, amount: number, extra: Partial<ShardDoc> = {}): Shard
   status: 'active',
   outbox: {},
   inbox: {},
+  marks: {},
   ...extra,
 });
 

@@ -1,5 +1,5 @@
 import type { Container, PatchOperation } from '@azure/cosmos';
-import type { CounterDoc, ShardDoc } from './model.js';
+import type { CounterDoc, IdempotencyDoc, ShardDoc } from './model.js';
 import { statusOf, translateStoreError } from './store-errors.js';
 
 /**
@@ -12,6 +12,11 @@ export interface Snapshot {
   /** ETag of the counter document, for the management lease. */
   etag: string;
   shards: ShardDoc[];
+}
+
+export interface Versioned<T> {
+  doc: T;
+  etag: string;
 }
 
 /** A patch whose condition was false (412): nothing was applied. */
@@ -60,6 +65,25 @@ export class CounterDocuments {
     await this.call('write', () => this.container.items.create(doc));
   }
 
+  /** Create `doc` unless a document with its id exists. Answers its ETag, or undefined (409). */
+  async createIfAbsent(doc: IdempotencyDoc): Promise<string | undefined> {
+    return this.call('write', async () => {
+      try {
+        return (await this.container.items.create(doc)).etag;
+      } catch (error) {
+        if (statusOf(error) === 409) return undefined;
+        throw error;
+      }
+    });
+  }
+
+  async readRecord(counterId: string, id: string): Promise<Versioned<IdempotencyDoc> | undefined> {
+    return this.call('read', async () => {
+      const { resource, etag } = await this.container.item(id, counterId).read<IdempotencyDoc>();
+      return resource === undefined ? undefined : { doc: resource, etag };
+    });
+  }
+
   /**
    * Apply `operations` to a shard if `condition` (a Cosmos SQL filter, all lower case) holds.
    * Answers the patched document, or REFUSED when the condition was false.
@@ -84,16 +108,19 @@ export class CounterDocuments {
     });
   }
 
-  /** Replace the counter document if it is unchanged since `etag`; false when it changed. */
-  async replaceCounter(counter: CounterDoc, etag: string): Promise<boolean> {
+  /** Replace a document if unchanged since `etag`. Answers the new ETag, or undefined (412). */
+  async replaceIfUnchanged(
+    doc: CounterDoc | IdempotencyDoc,
+    etag: string,
+  ): Promise<string | undefined> {
     return this.call('write', async () => {
       try {
-        await this.container
-          .item(counter.id, counter.pk)
-          .replace(counter, { accessCondition: { type: 'IfMatch', condition: etag } });
-        return true;
+        const replaced = await this.container
+          .item(doc.id, doc.pk)
+          .replace(doc, { accessCondition: { type: 'IfMatch', condition: etag } });
+        return replaced.etag;
       } catch (error) {
-        if (statusOf(error) === 412) return false;
+        if (statusOf(error) === 412) return undefined;
         throw error;
       }
     });

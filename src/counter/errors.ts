@@ -81,3 +81,11 @@ export class Contended extends CounterError {
     super('the counter is under heavy contention; retry');
   }
 }
+
+/** The Idempotency-Key was first used for a different operation. */
+export class IdempotencyMismatch extends CounterError {
+  readonly code = 'idempotency_mismatch';
+  constructor(readonly key: string) {
+    super(`Idempotency-Key ${key} was already used for a different operation on this counter`);
+  }
+}

@@ -58,8 +58,8 @@ async function write(
   const { lease: current, ...rest } = snapshot.counter;
   const lease = next(current);
   const updated = lease === undefined ? rest : { ...rest, lease };
-  const written = await docs.replaceCounter(updated, snapshot.etag);
-  if (!written) {
+  const written = await docs.replaceIfUnchanged(updated, snapshot.etag);
+  if (written === undefined) {
     throw new ManagementBusy(counterId, Math.max(0, (current?.expires ?? now()) - now()));
   }
 }

@@ -219,6 +219,7 @@ export function emptyShard(counterId: string, seq: number, amount = 0): ShardDoc
     status: 'active',
     outbox: {},
     inbox: {},
+    marks: {},
   };
 }
 

@@ -43,6 +43,37 @@ export interface ShardDoc {
   status: ShardStatus;
   outbox: Record<string, OutboxEntry>;
   inbox: Record<string, true>;
+  /**
+   * Idempotent updates decided on this shard, by marker (see idempotency.ts): `applied` when
+   * its delta is in `amount`, `refused` or `moved` when it never will be. Removed once the
+   * update's record is final.
+   */
+  marks: Record<string, Mark>;
+}
+
+export type Mark = 'applied' | 'refused' | 'moved';
+
+/** What an idempotent update answered; replayed to every retry with the same key. */
+export type IdempotentOutcome =
+  | { kind: 'applied'; shardId: string }
+  | { kind: 'insufficient'; requested: number; available: number }
+  | { kind: 'out_of_range'; total: number };
+
+/** One Idempotency-Key's record, in the counter's partition. */
+export interface IdempotencyDoc {
+  id: string;
+  pk: string;
+  type: 'idem';
+  /** The operation the key was first used for; another with the same key is refused. */
+  delta: number;
+  /** The shard whose marker decides the outcome. */
+  shard: string;
+  owner: string;
+  /** Epoch ms; after it another request with the key may take over. */
+  expires: number;
+  outcome?: IdempotentOutcome;
+  /** Seconds until Cosmos deletes the record (where the container enables per-item TTL). */
+  ttl: number;
 }
 
 export interface ShardView {
@@ -75,6 +106,8 @@ export interface ApplyResult {
   counterId: string;
   delta: number;
   shardId: string;
+  /** True when this answers a retry of an earlier request with the same Idempotency-Key. */
+  replayed?: boolean;
 }
 
 /** How well group commit is batching: store patches issued for the updates they carried. */
@@ -89,7 +122,8 @@ export interface WriteStats {
 export interface CounterService {
   create(input: CreateCounterInput): Promise<CounterView>;
   get(counterId: string): Promise<CounterView>;
-  apply(counterId: string, delta: number): Promise<ApplyResult>;
+  /** With an idempotency key, a retry returns the first answer and applies nothing twice. */
+  apply(counterId: string, delta: number, idempotencyKey?: string): Promise<ApplyResult>;
   split(counterId: string, count: number): Promise<CounterView>;
   merge(counterId: string, count: number): Promise<CounterView>;
   /** Since the process started. */

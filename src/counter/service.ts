@@ -11,6 +11,7 @@ import type {
   CounterView,
   CreateCounterInput,
 } from './model.js';
+import { IdempotentWrites } from './idempotency.js';
 import { ShardCache } from './shard-cache.js';
 import { splitAmount } from './split-amount.js';
 import { Writes } from './writes.js';
@@ -22,6 +23,10 @@ export interface CounterServiceOptions {
   shardListTtlMs?: number;
   /** Shards of one counter this process patches at once; see group-commit.ts. */
   maxBusyShards?: number;
+  /** The store client's request timeout; idempotent updates size their ownership on it. */
+  requestTimeoutMs?: number;
+  /** How long an Idempotency-Key is remembered. */
+  idempotencyRetentionSeconds?: number;
   log?: StepLog;
 }
 
@@ -44,6 +49,12 @@ export function createCounterService(
   const docs = new CounterDocuments(container);
   const cache = new ShardCache(docs, options.shardListTtlMs ?? 2_000);
   const writes = new Writes(docs, cache, options.maxBusyShards ?? 4);
+  const idempotent = new IdempotentWrites(docs, cache, {
+    sendWindowMs: 10_000,
+    // The client retries a throttled request for up to 5 s (see cosmos/client.ts).
+    requestLifetimeMs: (options.requestTimeoutMs ?? 10_000) + 5_000,
+    retentionSeconds: options.idempotencyRetentionSeconds ?? 24 * 3600,
+  });
   const management = new Management(docs, cache, {
     leaseTtlMs: options.leaseTtlMs ?? 30_000,
     log: options.log,
@@ -52,7 +63,8 @@ export function createCounterService(
   return {
     create: (input) => create(docs, input),
     get: (counterId) => get(docs, counterId),
-    apply: (counterId, delta): Promise<ApplyResult> => writes.apply(counterId, delta),
+    apply: (counterId, delta, key): Promise<ApplyResult> =>
+      key === undefined ? writes.apply(counterId, delta) : idempotent.apply(counterId, delta, key),
     split: (counterId, count) => management.split(counterId, count),
     merge: (counterId, count) => management.merge(counterId, count),
     writeStats: () => writes.stats,

@@ -1,12 +1,11 @@
 import { aggregateOf } from './aggregate.js';
 import { REFUSED, type CounterDocuments, type Snapshot } from './documents.js';
-import { Contended, CounterNotFound, Insufficient, InvalidOperation } from './errors.js';
+import { Contended, CounterNotFound, Insufficient } from './errors.js';
 import { GroupCommit } from './group-commit.js';
-import type { ApplyResult, ShardDoc, WriteStats } from './model.js';
+import type { ApplyResult, WriteStats } from './model.js';
+import { checkRange, fitsShard, rangeCondition } from './ranges.js';
 import { finishTransfers, gatherInto } from './rebalance.js';
 import { shuffled, type ShardCache } from './shard-cache.js';
-
-const MAX = Number.MAX_SAFE_INTEGER;
 
 /** How many times a writer re-reads the counter before it gives up with `Contended`. */
 const ROUNDS = 5;
@@ -100,26 +99,5 @@ export class Writes {
     if (snapshot === undefined) throw new CounterNotFound(counterId);
     this.cache.remember(snapshot);
     return snapshot;
-  }
-}
-
-/** The part of a write's condition that keeps amounts in range (all lower case). */
-function rangeCondition(delta: number, bounded: boolean): string {
-  if (delta > 0) return `c.amount <= ${MAX - delta}`;
-  return bounded ? `c.amount >= ${-delta}` : `c.amount >= ${-MAX - delta}`;
-}
-
-function fitsShard(shard: ShardDoc, delta: number, bounded: boolean): boolean {
-  const next = shard.amount + delta;
-  return next <= MAX && next >= (bounded ? 0 : -MAX);
-}
-
-function checkRange(total: number, delta: number): void {
-  const next = total + delta;
-  if (next > MAX || next < -MAX) {
-    throw new InvalidOperation(
-      'amount',
-      `amount would take the counter to ${next}, outside the safe integer range ±${MAX}`,
-    );
   }
 }

@@ -2,7 +2,14 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import type { CounterService } from '../counter/model.js';
 import { parseBody, validate } from './body.js';
-import { amountBody, countBody, counterId, createCounterBody } from './schemas.js';
+import { IDEMPOTENCY_HEADER } from './problem.js';
+import {
+  amountBody,
+  countBody,
+  counterId,
+  createCounterBody,
+  idempotencyKeySchema,
+} from './schemas.js';
 
 /** The JSON API under /api. Each route: parse, call the counter core, answer. */
 export function apiRoutes(counters: CounterService): Hono {
@@ -20,17 +27,22 @@ export function apiRoutes(counters: CounterService): Hono {
     return c.json(await counters.get(id));
   });
 
-  api.post('/counters/:id/increment', async (c) => {
-    const id = idParam(c.req.param('id'));
-    const { amount } = await parseBody(c, amountBody);
-    return c.json(await counters.apply(id, amount));
-  });
+  for (const [route, sign] of [
+    ['increment', 1],
+    ['decrement', -1],
+  ] as const) {
+    api.post(`/counters/:id/${route}`, async (c) => {
+      const id = idParam(c.req.param('id'));
+      const key = idempotencyKey(c.req.header(IDEMPOTENCY_HEADER));
+      const { amount } = await parseBody(c, amountBody);
 
-  api.post('/counters/:id/decrement', async (c) => {
-    const id = idParam(c.req.param('id'));
-    const { amount } = await parseBody(c, amountBody);
-    return c.json(await counters.apply(id, -amount));
-  });
+      const { replayed, ...result } = await counters.apply(id, sign * amount, key);
+
+      // A retry gets the first answer's body; only this header tells it apart.
+      if (replayed === true) c.header('Idempotent-Replayed', 'true');
+      return c.json(result);
+    });
+  }
 
   api.post('/counters/:id/split', async (c) => {
     const id = idParam(c.req.param('id'));
@@ -55,3 +67,9 @@ export function idParam(raw: string): string {
 }
 
 const idSchema = z.object({ id: counterId });
+
+const keySchema = z.object({ [IDEMPOTENCY_HEADER]: idempotencyKeySchema.optional() });
+
+function idempotencyKey(raw: string | undefined): string | undefined {
+  return validate(keySchema, { [IDEMPOTENCY_HEADER]: raw })[IDEMPOTENCY_HEADER];
+}

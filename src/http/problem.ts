@@ -4,6 +4,7 @@ import {
   Contended,
   CounterError,
   CounterNotFound,
+  IdempotencyMismatch,
   Insufficient,
   InvalidOperation,
   ManagementBusy,
@@ -11,6 +12,8 @@ import {
   StoreThrottled,
   StoreUnavailable,
 } from '../counter/errors.js';
+
+export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
 
 /** The one error shape of the API: `{ "error": { "code", "message", "field"? } }`. */
 export interface Problem {
@@ -43,6 +46,9 @@ export function problemOf(error: unknown): Problem | undefined {
     return { ...base, status: 409, retryAfterMs: error.retryAfterMs };
   }
   if (error instanceof InvalidOperation) return { ...base, status: 400, field: error.field };
+  if (error instanceof IdempotencyMismatch) {
+    return { ...base, status: 422, field: IDEMPOTENCY_HEADER };
+  }
   if (error instanceof StoreThrottled)
     return { ...base, status: 429, retryAfterMs: error.retryAfterMs };
   if (error instanceof Contended) return { ...base, status: 503, retryAfterMs: error.retryAfterMs };

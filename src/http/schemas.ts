@@ -39,3 +39,8 @@ export const countBody = z.strictObject({
 export const counterId = z.uuid({ error: 'must be a UUID' });
 
 export type CreateCounterBody = z.infer<typeof createCounterBody>;
+
+/** Printable, header-safe, short enough to hash cheaply. A UUID per operation is typical. */
+export const idempotencyKeySchema = z.string().regex(/^[A-Za-z0-9._:-]{1,100}$/, {
+  error: 'must be 1 to 100 letters, digits, dots, dashes, underscores or colons',
+});

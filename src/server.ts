@@ -68,7 +68,12 @@ function counterServiceOn(
 ): CounterService {
   let service: CounterService | undefined;
   connection.onReady((store) => {
-    service = createCounterService(store.container, { ...options, log });
+    const created = createCounterService(store.container, { ...options, log });
+    service = created;
+    created.resumeInterrupted().then(
+      (counters) => log.info({ counters }, 'start-up: interrupted merges resumed'),
+      (error: unknown) => log.warn({ err: error }, 'start-up: could not resume interrupted merges'),
+    );
   });
   const current = (): CounterService => {
     connection.require();
@@ -83,6 +88,7 @@ function counterServiceOn(
     merge: (id, count) => current().merge(id, count),
     writeStats: () =>
       service?.writeStats() ?? { patches: 0, updates: 0, meanBatch: 0, maxBatch: 0 },
+    resumeInterrupted: () => current().resumeInterrupted(),
   };
 }
 

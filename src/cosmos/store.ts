@@ -83,6 +83,8 @@ async function createIfMissing(client: CosmosClient, config: StoreConfig): Promi
   const { container } = await database.containers.createIfNotExists({
     id: config.container,
     partitionKey: { paths: [PARTITION_KEY_PATH] },
+    // Per-item TTL on (no default expiry): idempotency records carry their own `ttl`.
+    defaultTtl: -1,
   });
   return container;
 }

@@ -54,6 +54,17 @@ export class CounterDocuments {
     return counter === undefined ? undefined : { counter, etag, shards };
   }
 
+  /** A cross-partition query, for start-up only: counters with a merge left half done. */
+  async countersWithDrainingShards(): Promise<string[]> {
+    const pks = await this.call('read', async () => {
+      const query = this.container.items.query<{ pk: string }>(
+        "SELECT c.pk FROM c WHERE c.type = 'shard' AND c.status = 'draining'",
+      );
+      return (await query.fetchAll()).resources;
+    });
+    return [...new Set(pks.map((row) => row.pk))];
+  }
+
   async readShard(counterId: string, shardId: string): Promise<ShardDoc | undefined> {
     return this.call('read', async () => {
       const { resource } = await this.container.item(shardId, counterId).read<ShardDoc>();

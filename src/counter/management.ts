@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { viewOf } from './aggregate.js';
 import { REFUSED, type CounterDocuments, type Snapshot } from './documents.js';
-import { CounterNotFound, InvalidOperation } from './errors.js';
+import { CounterNotFound, InvalidOperation, ManagementBusy } from './errors.js';
 import { acquireLease, type HeldLease } from './lease.js';
 import { MAX_SHARDS, type CounterView, type ShardDoc } from './model.js';
 import { finishTransfers } from './rebalance.js';
@@ -83,6 +83,23 @@ export class Management {
         await lease.renew();
       }
     });
+  }
+
+  /**
+   * Finish what interrupted calls left on any counter: merges left draining, and the transfers
+   * beside them. Run at start-up; counters whose lease is held elsewhere are left to their holder.
+   * Answers how many counters were looked at.
+   */
+  async resumeInterrupted(): Promise<number> {
+    const counterIds = await this.docs.countersWithDrainingShards();
+    for (const counterId of counterIds) {
+      try {
+        await this.underLease(counterId, async () => undefined);
+      } catch (error) {
+        if (!(error instanceof ManagementBusy)) throw error;
+      }
+    }
+    return counterIds.length;
   }
 
   /** Take the lease, finish earlier work, run `work`, answer the counter as it now stands. */

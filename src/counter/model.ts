@@ -128,4 +128,6 @@ export interface CounterService {
   merge(counterId: string, count: number): Promise<CounterView>;
   /** Since the process started. */
   writeStats(): WriteStats;
+  /** Finish splits and merges that a dead process left half done; answers counters seen. */
+  resumeInterrupted(): Promise<number>;
 }

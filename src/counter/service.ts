@@ -68,6 +68,7 @@ export function createCounterService(
     split: (counterId, count) => management.split(counterId, count),
     merge: (counterId, count) => management.merge(counterId, count),
     writeStats: () => writes.stats,
+    resumeInterrupted: () => management.resumeInterrupted(),
   };
 }
 

@@ -66,6 +66,10 @@ class FakeCounters implements CounterService {
     return { patches: 0, updates: 0, meanBatch: 0, maxBatch: 0 };
   }
 
+  async resumeInterrupted() {
+    return 0;
+  }
+
   async merge(id: string, count: number) {
     const counter = await this.get(id);
     if (count >= counter.activeShards) {

@@ -3,34 +3,7 @@ import { join } from 'node:path';
 import { validate, ValidationSeverity } from 'dockerfile-utils';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from './bicep.js';
-
-interface Instruction {
-  keyword: string;
-  args: string;
-}
-
-/** Instructions of a Dockerfile, continuation lines joined, comments and directives dropped. */
-function instructions(source: string): Instruction[] {
-  const joined = source.replace(/\\\r?\n/g, ' ');
-  return joined
-    .split(/\r?\n/)
-    .map((line) => line.trim())
-    .filter((line) => line !== '' && !line.startsWith('#'))
-    .map((line) => {
-      const [keyword = '', ...rest] = line.split(/\s+/);
-      return { keyword: keyword.toUpperCase(), args: rest.join(' ') };
-    });
-}
-
-/** Splits instructions into build stages, one per FROM. */
-function stages(all: Instruction[]): Instruction[][] {
-  const result: Instruction[][] = [];
-  for (const instruction of all) {
-    if (instruction.keyword === 'FROM') result.push([]);
-    result.at(-1)?.push(instruction);
-  }
-  return result;
-}
+import { type Instruction, instructions, stages } from './dockerfile.js';
 
 let source: string;
 let build: Instruction[];

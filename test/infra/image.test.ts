@@ -1,5 +1,5 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { access, copyFile, cp, mkdtemp, rm } from 'node:fs/promises';
+import { access, copyFile, cp, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluate, moduleScope, resourcesOfType, rootScope } from './arm.js';
 import { compileMain, repoRoot } from './bicep.js';
+import { healthcheckCommand } from './dockerfile.js';
 
 /*
  * Docker cannot build here, so this replays the Dockerfile's steps on the host: build with the
@@ -58,6 +59,21 @@ async function waitFor200(url: string, timeoutMs: number): Promise<void> {
   throw new Error(`${url} did not answer 200 within ${timeoutMs} ms (${last}):\n${output}`);
 }
 
+/** Runs the Dockerfile's HEALTHCHECK command as Docker would inside the container; its exit code. */
+async function healthcheck(port: number): Promise<number> {
+  const [command, ...args] = healthcheckCommand(
+    await readFile(join(repoRoot, 'Dockerfile'), 'utf8'),
+  );
+  const executable = command === 'node' ? process.execPath : String(command);
+  try {
+    await run(executable, args, { cwd: appDir, env: containerEnv(port), timeout: 10_000 });
+    return 0;
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    return typeof code === 'number' ? code : -1;
+  }
+}
+
 /** Environment of the container: the image's ENV, nothing about Cosmos (so: embedded store). */
 function containerEnv(port: number): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
@@ -106,7 +122,7 @@ describe('the container image, replayed outside Docker', () => {
     }
   });
 
-  it('should serve the probe paths, then exit 0 on SIGTERM', async () => {
+  it('should serve the probe paths and pass its HEALTHCHECK, then exit 0 on SIGTERM', async () => {
     const template = await compileMain();
     const web = moduleScope(rootScope(template), 'web');
     const [app] = resourcesOfType(web, 'Microsoft.App/containerApps');
@@ -134,6 +150,7 @@ describe('the container image, replayed outside Docker', () => {
 
     await waitFor200(`${base}/healthz`, 60_000);
     for (const path of paths) await waitFor200(`${base}${path}`, 30_000);
+    expect(await healthcheck(port), 'HEALTHCHECK while serving').toBe(0);
 
     const signalledAt = Date.now();
     child.kill('SIGTERM');
@@ -145,5 +162,6 @@ describe('the container image, replayed outside Docker', () => {
     expect(result, output).toEqual({ code: 0, signal: null });
     expect(Date.now() - signalledAt).toBeLessThan(5_000);
     await expect(fetch(`${base}/healthz`)).rejects.toThrow();
+    expect(await healthcheck(port), 'HEALTHCHECK once stopped').not.toBe(0);
   });
 });

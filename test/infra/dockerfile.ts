@@ -34,3 +34,14 @@ export function healthcheckCommand(source: string): string[] {
   if (json === undefined) throw new Error('no HEALTHCHECK in the last stage');
   return JSON.parse(json) as string[];
 }
+
+/** COPY lines of the first stage that take files from the build context (not --from). */
+export function buildStageCopies(source: string): { sources: string[]; destination: string }[] {
+  const first = stages(instructions(source))[0] ?? [];
+  return first
+    .filter((i) => i.keyword === 'COPY' && !i.args.startsWith('--'))
+    .map((i) => {
+      const parts = i.args.split(/\s+/);
+      return { sources: parts.slice(0, -1), destination: parts.at(-1) ?? '.' };
+    });
+}

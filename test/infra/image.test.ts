@@ -1,13 +1,13 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { access, copyFile, cp, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { access, copyFile, cp, mkdir, mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluate, moduleScope, resourcesOfType, rootScope } from './arm.js';
 import { compileMain, repoRoot } from './bicep.js';
-import { healthcheckCommand } from './dockerfile.js';
+import { buildStageCopies, healthcheckCommand } from './dockerfile.js';
 
 /*
  * Docker cannot build here, so this replays the Dockerfile's steps on the host: build with the
@@ -86,15 +86,26 @@ function containerEnv(port: number): NodeJS.ProcessEnv {
 }
 
 beforeAll(async () => {
+  const dockerfile = await readFile(join(repoRoot, 'Dockerfile'), 'utf8');
   workDir = await mkdtemp(join(tmpdir(), 'counter-image-'));
   appDir = join(workDir, 'app');
 
-  // Build stage: `npm run build`, into a scratch folder so the work tree's dist/ is left alone.
-  const buildOut = join(workDir, 'build-dist');
-  await run(npm, ['run', 'build', '--', '--outDir', buildOut], {
-    cwd: repoRoot,
-    maxBuffer: 16 * 1024 * 1024,
-  });
+  // Build stage: the files its COPY lines name, the dev dependencies (the work tree's, standing in
+  // for `npm ci`), then `npm run build`. A file the build needs but the Dockerfile forgets fails here.
+  const buildDir = join(workDir, 'build');
+  await mkdir(buildDir, { recursive: true });
+  for (const { sources, destination } of buildStageCopies(dockerfile)) {
+    const intoFolder = destination.endsWith('/') || destination === '.';
+    for (const source of sources) {
+      const target = intoFolder
+        ? join(buildDir, destination, basename(source))
+        : join(buildDir, destination);
+      await cp(join(repoRoot, source), target, { recursive: true });
+    }
+  }
+  await symlink(join(repoRoot, 'node_modules'), join(buildDir, 'node_modules'), 'dir');
+  await run(npm, ['run', 'build'], { cwd: buildDir, maxBuffer: 16 * 1024 * 1024 });
+  const buildOut = join(buildDir, 'dist');
 
   // Runtime stage: package files, production dependencies only, then dist/.
   await cp(buildOut, join(appDir, 'dist'), { recursive: true });

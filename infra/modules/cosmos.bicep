@@ -72,6 +72,8 @@ resource container 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/container
         kind: 'Hash'
         version: 2
       }
+      // Per-item TTL on, no default expiry: only idempotency records carry a `ttl` of their own.
+      defaultTtl: -1
     }
     options: {
       throughput: throughput

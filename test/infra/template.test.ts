@@ -123,6 +123,13 @@ describe('Cosmos DB account', () => {
     expect(properties.options.throughput).toBe(400);
     expect(properties.options.autoscaleSettings).toBeUndefined();
   });
+
+  it('should turn per-item TTL on without a default expiry, as the app does on the emulator', () => {
+    const cosmos = moduleScope(root, 'cosmos');
+    const container = one(cosmos, 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers');
+    const resource = (container.properties as { resource: { defaultTtl?: unknown } }).resource;
+    expect(resource.defaultTtl).toBe(-1);
+  });
 });
 
 describe('Cosmos DB data-plane role assignments', () => {

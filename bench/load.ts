@@ -1,0 +1,104 @@
+import autocannon from 'autocannon';
+
+export interface LoadSettings {
+  /** Seconds of unmeasured load first: JIT, connection set-up, the calibration of `amount`. */
+  warmupSeconds: number;
+  /** About how long the measured run should take. */
+  measureSeconds: number;
+  /** A measured run still going after this many seconds is stopped and reported as cut short. */
+  limitSeconds: number;
+}
+
+export interface LoadResult {
+  requests: number;
+  ok: number;
+  non2xx: number;
+  /** Socket errors and timeouts: requests that got no answer. */
+  errors: number;
+  elapsedMs: number;
+  /** Latency of every answered request, in milliseconds. */
+  latencies: number[];
+  /** The run hit `limitSeconds` and was stopped with requests in flight. */
+  cutShort: boolean;
+}
+
+/** A measured run asks at least this much of every connection, however slow the warm-up was. */
+const MIN_REQUESTS_PER_CONNECTION = 5;
+
+const REQUEST = {
+  method: 'POST' as const,
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify({ amount: 1 }),
+};
+
+/**
+ * Unmeasured load for `warmupSeconds`; returns how many requests the measured run should send
+ * to take about `measureSeconds` at the rate seen.
+ */
+export async function warmUp(
+  url: string,
+  connections: number,
+  settings: LoadSettings,
+): Promise<number> {
+  const warm = await autocannon({ url, connections, duration: settings.warmupSeconds, ...REQUEST });
+  const rate = (warm['2xx'] + warm.non2xx) / settings.warmupSeconds;
+  return Math.max(
+    connections * MIN_REQUESTS_PER_CONNECTION,
+    Math.round(rate * settings.measureSeconds),
+  );
+}
+
+/**
+ * Sends exactly `amount` requests over `connections` and records every answer.
+ *
+ * A fixed count, not a fixed time, is what makes the exactness check possible: autocannon ends a
+ * timed run by dropping its connections, so requests in flight at that moment may be applied
+ * without anyone counting their answer. A counted run ends only when each connection has had
+ * its last answer.
+ */
+export function measure(
+  url: string,
+  connections: number,
+  amount: number,
+  limitSeconds: number,
+): Promise<LoadResult> {
+  const result: LoadResult = {
+    requests: 0,
+    ok: 0,
+    non2xx: 0,
+    errors: 0,
+    elapsedMs: 0,
+    latencies: [],
+    cutShort: false,
+  };
+  const started = performance.now();
+  let lastAnswer = started;
+
+  return new Promise((resolve, reject) => {
+    const instance = autocannon({ url, connections, amount, ...REQUEST }, (error) => {
+      clearTimeout(limit);
+      if (error) {
+        reject(error);
+        return;
+      }
+      result.elapsedMs = lastAnswer - started;
+      resolve(result);
+    });
+    const limit = setTimeout(() => {
+      result.cutShort = true;
+      instance.stop();
+    }, limitSeconds * 1000);
+
+    instance.on('response', (_client, statusCode, _bytes, responseTime) => {
+      lastAnswer = performance.now();
+      result.requests += 1;
+      result.latencies.push(responseTime);
+      if (statusCode >= 200 && statusCode < 300) result.ok += 1;
+      else result.non2xx += 1;
+    });
+    instance.on('reqError', () => {
+      result.requests += 1;
+      result.errors += 1;
+    });
+  });
+}

@@ -21,6 +21,12 @@ const schema = z.object({
   EMULATOR_PORT: port(0),
   LEASE_TTL_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
   COSMOS_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  IDEMPOTENCY_RETENTION_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(30 * 24 * 3600)
+    .optional(),
 });
 
 interface StoreNames {
@@ -41,6 +47,8 @@ export interface Config {
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
   /** How long a split or merge left by a dead process blocks the next one. */
   leaseTtlMs: number;
+  /** How long an Idempotency-Key is remembered: a day on Azure, ten minutes in memory. */
+  idempotencyRetentionSeconds: number;
   store: StoreConfig;
 }
 
@@ -59,6 +67,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: e.HOST,
     logLevel: e.LOG_LEVEL,
     leaseTtlMs: e.LEASE_TTL_MS,
+    idempotencyRetentionSeconds:
+      e.IDEMPOTENCY_RETENTION_SECONDS ?? (e.COSMOS_ENDPOINT === undefined ? 600 : 24 * 3600),
     store: storeConfig(e),
   };
 }

@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import type { Config } from './config.js';
 import { StoreConnection } from './cosmos/connection.js';
+import { startKeySweeper, type KeySweeper } from './cosmos/key-sweeper.js';
 import type { Store } from './cosmos/store.js';
 import type { CounterService } from './counter/model.js';
 import { createCounterService, type CounterServiceOptions } from './counter/service.js';
@@ -28,6 +29,13 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const counters = counterServiceOn(connection, log, {
     leaseTtlMs: config.leaseTtlMs,
     requestTimeoutMs: config.store.requestTimeoutMs,
+    idempotencyRetentionSeconds: config.idempotencyRetentionSeconds,
+  });
+  let sweeper: KeySweeper | undefined;
+  connection.onReady((store) => {
+    if (store.kind === 'embedded') {
+      sweeper = startKeySweeper(store.keys, config.idempotencyRetentionSeconds, log);
+    }
   });
   const app = createApp({
     counters,
@@ -51,6 +59,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       return connection.require();
     },
     close: async () => {
+      sweeper?.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
@@ -68,7 +77,11 @@ function counterServiceOn(
 ): CounterService {
   let service: CounterService | undefined;
   connection.onReady((store) => {
-    const created = createCounterService(store.container, { ...options, log });
+    const created = createCounterService(store.container, {
+      ...options,
+      keysContainer: store.keys,
+      log,
+    });
     service = created;
     created.resumeInterrupted().then(
       (counters) => log.info({ counters }, 'start-up: interrupted merges resumed'),

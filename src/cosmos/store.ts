@@ -9,6 +9,8 @@ import { checkConditionalPatch } from './self-check.js';
 /** The container the counters live in, and how to let go of it. */
 export interface Store {
   container: Container;
+  /** Idempotency records: `container` itself, except on the embedded emulator. */
+  keys: Container;
   kind: StoreConfig['kind'];
   /** For logs and the dashboard: where the data is and whether it survives a restart. */
   description: string;
@@ -29,13 +31,23 @@ export async function openStore(config: StoreConfig, log: Logger): Promise<Store
     const container =
       config.kind === 'keyless'
         ? await requireExisting(opened.client, config)
-        : await createIfMissing(opened.client, config);
+        : await createIfMissing(opened.client, config, config.container);
+    const keys =
+      config.kind === 'embedded'
+        ? await createIfMissing(opened.client, config, EMBEDDED_KEYS_CONTAINER)
+        : container;
     await checkConditionalPatch(container);
     log.info(
       { store: config.kind, database: config.database, container: config.container },
       opened.description,
     );
-    return { container, kind: config.kind, description: opened.description, close: opened.close };
+    return {
+      container,
+      keys,
+      kind: config.kind,
+      description: opened.description,
+      close: opened.close,
+    };
   } catch (error) {
     await opened.close();
     throw error;
@@ -77,11 +89,18 @@ async function connect(config: StoreConfig): Promise<Connection> {
   };
 }
 
+/** The embedded emulator's container for idempotency records (see counter/documents.ts). */
+export const EMBEDDED_KEYS_CONTAINER = 'IdempotencyKeys';
+
 /** With a key (or on the emulator) the app may create what it needs. */
-async function createIfMissing(client: CosmosClient, config: StoreConfig): Promise<Container> {
+async function createIfMissing(
+  client: CosmosClient,
+  config: StoreConfig,
+  id: string,
+): Promise<Container> {
   const { database } = await client.databases.createIfNotExists({ id: config.database });
   const { container } = await database.containers.createIfNotExists({
-    id: config.container,
+    id,
     partitionKey: { paths: [PARTITION_KEY_PATH] },
     // Per-item TTL on (no default expiry): idempotency records carry their own `ttl`.
     defaultTtl: -1,

@@ -25,7 +25,15 @@ export const REFUSED = 'refused' as const;
 type StoredDoc = (CounterDoc | ShardDoc) & { _etag?: string };
 
 export class CounterDocuments {
-  constructor(private readonly container: Container) {}
+  /**
+   * @param keys where idempotency records live: the same container on Azure; a container of
+   *   their own on the embedded emulator, whose queries and conditional patches scan every
+   *   document of a container, so thousands of records would slow every counter write there
+   */
+  constructor(
+    private readonly container: Container,
+    private readonly keys: Container = container,
+  ) {}
 
   /** One single-partition query: the counter document and all its shards, as one snapshot. */
   async snapshot(counterId: string): Promise<Snapshot | undefined> {
@@ -80,7 +88,7 @@ export class CounterDocuments {
   async createIfAbsent(doc: IdempotencyDoc): Promise<string | undefined> {
     return this.call('write', async () => {
       try {
-        return (await this.container.items.create(doc)).etag;
+        return (await this.keys.items.create(doc)).etag;
       } catch (error) {
         if (statusOf(error) === 409) return undefined;
         throw error;
@@ -90,7 +98,7 @@ export class CounterDocuments {
 
   async readRecord(counterId: string, id: string): Promise<Versioned<IdempotencyDoc> | undefined> {
     return this.call('read', async () => {
-      const { resource, etag } = await this.container.item(id, counterId).read<IdempotencyDoc>();
+      const { resource, etag } = await this.keys.item(id, counterId).read<IdempotencyDoc>();
       return resource === undefined ? undefined : { doc: resource, etag };
     });
   }
@@ -126,7 +134,8 @@ export class CounterDocuments {
   ): Promise<string | undefined> {
     return this.call('write', async () => {
       try {
-        const replaced = await this.container
+        const container = doc.type === 'idem' ? this.keys : this.container;
+        const replaced = await container
           .item(doc.id, doc.pk)
           .replace(doc, { accessCondition: { type: 'IfMatch', condition: etag } });
         return replaced.etag;

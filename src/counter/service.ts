@@ -27,6 +27,8 @@ export interface CounterServiceOptions {
   requestTimeoutMs?: number;
   /** How long an Idempotency-Key is remembered. */
   idempotencyRetentionSeconds?: number;
+  /** Where idempotency records live, if not beside the counters (see documents.ts). */
+  keysContainer?: Container;
   log?: StepLog;
 }
 
@@ -46,7 +48,7 @@ export function createCounterService(
   container: Container,
   options: CounterServiceOptions = {},
 ): CounterService {
-  const docs = new CounterDocuments(container);
+  const docs = new CounterDocuments(container, options.keysContainer);
   const cache = new ShardCache(docs, options.shardListTtlMs ?? 2_000);
   const writes = new Writes(docs, cache, options.maxBusyShards ?? 4);
   const idempotent = new IdempotentWrites(docs, cache, {

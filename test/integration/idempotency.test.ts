@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/server.js';
+import { sweepOnce } from '../../src/cosmos/key-sweeper.js';
 import { createCounterService } from '../../src/counter/service.js';
 import { startTestServer } from '../support/server.js';
 
@@ -119,8 +120,8 @@ describe('Idempotency-Key', () => {
   it('should apply once across two service instances sharing the store', async () => {
     const id = await createCounter(100);
     const replicas = [
-      createCounterService(server.store.container),
-      createCounterService(server.store.container),
+      createCounterService(server.store.container, { keysContainer: server.store.keys }),
+      createCounterService(server.store.container, { keysContainer: server.store.keys }),
     ];
 
     const results = await Promise.all(
@@ -146,5 +147,21 @@ describe('Idempotency-Key', () => {
     expect(first.every((r) => r.status === 200)).toBe(true);
     expect(again.every((r) => r.status === 200)).toBe(true);
     expect(await aggregate(id)).toBe(70);
+  });
+});
+
+describe('idempotency records on the embedded emulator', () => {
+  it('should live in their own container and be forgotten after the retention', async () => {
+    const id = await createCounter(10);
+    await update(id, 'decrement', 1, 'short-lived');
+    const { resources } = await server.store.keys.items.readAll().fetchAll();
+    expect(resources.length).toBeGreaterThan(0);
+    expect(server.store.keys.id).not.toBe(server.store.container.id);
+
+    const deleted = await sweepOnce(server.store.keys, -60);
+    await update(id, 'decrement', 1, 'short-lived');
+
+    expect(deleted).toBe(resources.length);
+    expect(await aggregate(id)).toBe(8);
   });
 });

@@ -1,0 +1,79 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningServer } from '../../src/server.js';
+import {
+  killAll,
+  startEmulatorProcess,
+  type EmulatorProcess,
+} from '../support/emulator-process.js';
+import {
+  startFaultProxy,
+  type FaultProxy,
+  type HookDecision,
+  type RequestInfo,
+} from '../support/fault-proxy.js';
+import { startTestServer } from '../support/server.js';
+import { call, createCounter, readCounter, show } from './api.js';
+
+/**
+ * Regression test for a product bug found by the fault tests.
+ *
+ * An increment with an Idempotency-Key is applied by one patch (the `incr` plus the key's
+ * marker), and only then is the outcome written to the key's record. When the store throttles
+ * (429) or is unavailable (503) for that record write, the service answers 429 `throttled` or
+ * 503 `store_unavailable`, which the API documents as "the store is away": a client that takes
+ * them at their word counts the update as not applied, although the counter already holds it.
+ * After the patch that applied the update, only 200 (or `outcome_unknown`) is a true answer.
+ */
+
+let emulator: EmulatorProcess;
+let proxy: FaultProxy;
+let server: RunningServer;
+let hook: ((info: RequestInfo) => HookDecision | undefined) | undefined;
+
+beforeAll(async () => {
+  emulator = await startEmulatorProcess();
+  proxy = await startFaultProxy({
+    target: emulator.endpoint,
+    retryAfterMs: 10,
+    onRequest: (info) => hook?.(info),
+  });
+  server = await startTestServer({ COSMOS_ENDPOINT: proxy.url, COSMOS_KEY: 'fault-test-key' });
+});
+
+afterAll(async () => {
+  await server?.close();
+  await proxy?.close();
+  await killAll();
+});
+
+/** The write that stores a key's outcome: a replace of its record carrying `outcome`. */
+function isOutcomeWrite(info: RequestInfo): boolean {
+  return (
+    info.method === 'PUT' && info.path.includes('/docs/idem-') && info.body.includes('outcome')
+  );
+}
+
+describe('bug: a keyed update that was applied is reported as not applied', () => {
+  it.each([
+    ['503 store_unavailable', 'unavailable', 1],
+    ['429 throttled', 'throttle', 10],
+  ] as const)('should not answer %s after the update landed', async (_name, fault, times) => {
+    const { id } = await createCounter(server.url, { initialValue: 10, shards: 1 });
+    let left: number = times;
+    hook = (info) => (isOutcomeWrite(info) && left-- > 0 ? { fault } : undefined);
+
+    const answer = await call(`${server.url}/api/counters/${id}/increment`, {
+      body: { amount: 5 },
+      headers: { 'Idempotency-Key': randomUUID() },
+    });
+    hook = undefined;
+    const after = (await readCounter(server.url, id))?.aggregate;
+
+    expect(after, 'the update landed').toBe(15);
+    expect(
+      answer.status === 200 || answer.code === 'outcome_unknown',
+      `answered ${show(answer)} although the counter holds the update`,
+    ).toBe(true);
+  });
+});

@@ -243,7 +243,8 @@ async function writeResults(
     settings: { ...load, request: 'POST {"amount":1}, a decrement of 1' },
     scenarios: DESCRIPTIONS,
     totalSeconds: Math.round(seconds),
-    allExact: rows.every((r) => r.exactness.ok === true),
+    // The bar the bench enforces; other scenarios' checks are in their rows.
+    distributedExact: rows.filter((r) => r.scenario === 'distributed').every((r) => r.exactness.ok),
     rows,
   };
   await writeFile(`${RESULTS}latest.json`, `${JSON.stringify(document, null, 2)}\n`);

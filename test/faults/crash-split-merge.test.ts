@@ -35,6 +35,7 @@ const SERVER_ENV = { LEASE_TTL_MS: String(LEASE_TTL_MS) };
 const INITIAL = 900;
 const SHARDS = 3;
 const DECREMENTERS = 3;
+const SPARES = 2;
 /** How long a follow-up call may keep meeting the dead process's lease. */
 const LEASE_WAIT_LIMIT_MS = LEASE_TTL_MS + 9_000;
 
@@ -55,7 +56,8 @@ afterAll(async () => {
 class Chain {
   private armed: Hook | undefined;
   private current!: ServerProcess;
-  private spare!: Promise<ServerProcess>;
+  /** Servers started ahead, so a replacement is ready when a scenario kills the current one. */
+  private readonly spares: Promise<ServerProcess>[] = [];
 
   private constructor(private readonly proxy: FaultProxy) {}
 
@@ -68,7 +70,7 @@ class Chain {
     const chain = new Chain(proxy);
     box.chain = chain;
     chain.current = await chain.startServer();
-    chain.spare = chain.startServer();
+    for (let i = 0; i < SPARES; i++) chain.spares.push(chain.startServer());
     return chain;
   }
 
@@ -161,8 +163,8 @@ class Chain {
     // A process started before the crash takes over; the next one starts meanwhile (and looks
     // for merges left draining at its start-up, which may race with the follow-up call).
     mark('left read');
-    this.current = await this.spare;
-    this.spare = this.startServer();
+    this.current = await (this.spares.shift() ?? this.startServer());
+    this.spares.push(this.startServer());
     base = this.current.url;
     mark('switched');
 
@@ -245,7 +247,7 @@ class Chain {
 
   async close(): Promise<void> {
     await this.current.child.kill();
-    await (await this.spare).child.kill();
+    for (const spare of this.spares.splice(0)) await (await spare).child.kill();
     await this.proxy.close();
   }
 }

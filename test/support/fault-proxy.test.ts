@@ -135,6 +135,21 @@ describe('fault proxy', () => {
     expect(performance.now() - started).toBeGreaterThanOrEqual(190);
   });
 
+  it('should let a hook delay one request by its own time', async () => {
+    const p = await proxy({
+      latencyMs: 1,
+      onRequest: (info) => (info.body === 'slow' ? { fault: 'delay', delayMs: 250 } : undefined),
+    });
+
+    const started = performance.now();
+    await post(p.url, 'fast');
+    const fast = performance.now() - started;
+    await post(p.url, 'slow');
+
+    expect(fast).toBeLessThan(200);
+    expect(performance.now() - started - fast).toBeGreaterThanOrEqual(240);
+  });
+
   it('should pick faults by their shares', async () => {
     const rolls = [0.05, 0.15, 0.25, 0.95];
     const p = await proxy({

@@ -44,6 +44,8 @@ export interface RequestInfo {
 /** What a hook may ask for: a fault, and something to run once the store has answered. */
 export interface HookDecision {
   fault?: Fault;
+  /** For the `delay` fault: this request's delay, instead of `latencyMs`. */
+  delayMs?: number;
   /** Runs after the store answered a forwarded request, before the answer is passed on. */
   afterForward?: (status: number) => void | Promise<void>;
 }
@@ -216,7 +218,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
 
     inFlight++;
     try {
-      if (fault === 'delay') await sleep(latency(options.latencyMs, random));
+      if (fault === 'delay') await sleep(decision.delayMs ?? latency(options.latencyMs, random));
       let answer;
       try {
         answer = await forward(info, raw);

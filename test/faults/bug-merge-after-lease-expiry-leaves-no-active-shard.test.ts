@@ -1,0 +1,95 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningServer } from '../../src/server.js';
+import {
+  killAll,
+  startEmulatorProcess,
+  type EmulatorProcess,
+} from '../support/emulator-process.js';
+import {
+  startFaultProxy,
+  type FaultProxy,
+  type HookDecision,
+  type RequestInfo,
+} from '../support/fault-proxy.js';
+import { startTestServer } from '../support/server.js';
+import { applyDelta, createCounter, manage, show, sleep } from './api.js';
+import { StoreView } from './store-view.js';
+
+/**
+ * Regression test for a product bug found by the fault tests.
+ *
+ * The management lease expires while its holder is still working (here: the holder's
+ * "draining" patch is slow to reach the store, for longer than the lease TTL; on Azure a few
+ * throttled or slow requests in a row do the same against the 30 s default). A second merge
+ * takes the expired lease, sees both shards active, and retires the other shard; then the
+ * first merge's patch lands and drains the last active one. Nothing checks that a shard stays
+ * active, so the counter is left with none: its units sit in a draining shard that can never be
+ * drained, every later split or merge fails in recovery, and every write is refused.
+ *
+ * Reproduction: LEASE_TTL_MS=1000, a bounded counter of 30 over 2 shards, decrement 1 (shards
+ * 14/15); merge 1 with its `set /status` patch delayed 3 s; after 1.3 s decrement 15 (shards
+ * 14/0) and merge 1 again. Result: shards draining(14) + retired(0), no active shard.
+ */
+
+const LEASE_TTL_MS = 1_000;
+
+let emulator: EmulatorProcess;
+let proxy: FaultProxy;
+let server: RunningServer;
+let store: StoreView;
+let hook: ((info: RequestInfo) => HookDecision | undefined) | undefined;
+
+beforeAll(async () => {
+  emulator = await startEmulatorProcess();
+  store = new StoreView(emulator.endpoint);
+  proxy = await startFaultProxy({ target: emulator.endpoint, onRequest: (info) => hook?.(info) });
+  server = await startTestServer({
+    COSMOS_ENDPOINT: proxy.url,
+    COSMOS_KEY: 'fault-test-key',
+    LEASE_TTL_MS: String(LEASE_TTL_MS),
+  });
+});
+
+afterAll(async () => {
+  await server?.close();
+  await proxy?.close();
+  store?.dispose();
+  await killAll();
+});
+
+describe('bug: a merge that outlives its lease can leave a counter with no active shard', () => {
+  it('should keep at least one shard active, and the counter writable', async () => {
+    const base = server.url;
+    const { id } = await createCounter(base, { initialValue: 30, shards: 2, bounded: true });
+    expect((await applyDelta(base, id, -1)).outcome).toBe('ok');
+
+    let delayed = false;
+    hook = (info) => {
+      const draining = info.partitionKey === id && info.body.includes('"draining"');
+      if (!draining || delayed) return undefined;
+      delayed = true;
+      return { fault: 'delay', delayMs: 3 * LEASE_TTL_MS };
+    };
+    const first = manage(base, id, 'merge');
+    await sleep(LEASE_TTL_MS + 300);
+
+    expect((await applyDelta(base, id, -15)).outcome).toBe('ok');
+    const second = await manage(base, id, 'merge');
+    const firstAnswer = await first;
+    hook = undefined;
+    await proxy.idle(10_000);
+
+    const stored = await store.read(id);
+    const statuses = stored.shards.map((s) => `${s.status}(${s.amount})`).join(' ');
+    console.log(`first merge ${show(firstAnswer)}; second ${show(second)}; shards ${statuses}`);
+    expect(delayed).toBe(true);
+    expect
+      .soft(stored.shards.filter((s) => s.status === 'active').length, `shards: ${statuses}`)
+      .toBeGreaterThanOrEqual(1);
+
+    const write = await applyDelta(base, id, 1);
+    expect.soft(write.outcome, write.detail).toBe('ok');
+    const split = await manage(base, id, 'split');
+    expect.soft(split.status, show(split)).toBe(200);
+  });
+});

@@ -13,7 +13,8 @@ export interface EmbeddedEmulator {
 }
 
 export async function startEmbeddedEmulator(port = 0): Promise<EmbeddedEmulator> {
-  const server = createHttpServer();
+  // Keep-alive: otherwise every store request opens a new TCP connection to the emulator.
+  const server = createHttpServer({ keepAlive: true });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => resolve());

@@ -27,7 +27,7 @@ describe('aggregateOf', () => {
 
   it('should not count a transfer twice once the target recorded it', () => {
     const source = shard('a', 1, { outbox: { t1: { to: 'b', amount: 2 } } });
-    const target = shard('b', 6, { inbox: { t1: true } });
+    const target = shard('b', 6, { inbox: { t1: 1 } });
     expect(aggregateOf([source, target])).toBe(7);
   });
 

@@ -11,7 +11,7 @@ export function aggregateOf(shards: readonly ShardDoc[]): number {
   for (const shard of shards) {
     total += shard.amount;
     for (const [transferId, entry] of Object.entries(shard.outbox)) {
-      const credited = byId.get(entry.to)?.inbox[transferId] === true;
+      const credited = byId.get(entry.to)?.inbox[transferId] !== undefined;
       if (!credited) total += entry.amount;
     }
   }

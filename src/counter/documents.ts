@@ -12,6 +12,8 @@ export interface Snapshot {
   /** ETag of the counter document, for the management lease. */
   etag: string;
   shards: ShardDoc[];
+  /** Epoch ms just before the query was sent: the snapshot is no older than this. */
+  readAt: number;
 }
 
 export interface Versioned<T> {
@@ -37,6 +39,7 @@ export class CounterDocuments {
 
   /** One single-partition query: the counter document and all its shards, as one snapshot. */
   async snapshot(counterId: string): Promise<Snapshot | undefined> {
+    const readAt = Date.now();
     const docs = await this.call('read', async () => {
       const query = this.container.items.query<StoredDoc>(
         {
@@ -59,7 +62,7 @@ export class CounterDocuments {
         shards.push(doc);
       }
     }
-    return counter === undefined ? undefined : { counter, etag, shards };
+    return counter === undefined ? undefined : { counter, etag, shards, readAt };
   }
 
   /** A cross-partition query, for start-up only: counters with a merge left half done. */

@@ -42,7 +42,11 @@ export interface ShardDoc {
   amount: number;
   status: ShardStatus;
   outbox: Record<string, OutboxEntry>;
-  inbox: Record<string, true>;
+  /**
+   * Transfers credited here, with when (epoch ms). An entry outlives its transfer as a
+   * tombstone, so a helper acting late on an outbox entry it saw earlier cannot credit twice.
+   */
+  inbox: Record<string, number>;
   /**
    * Idempotent updates decided on this shard, by marker (see idempotency.ts): `applied` when
    * its delta is in `amount`, `refused` or `moved` when it never will be. Removed once the

@@ -18,8 +18,14 @@ export async function finishTransfers(
   let finished = 0;
   for (const shard of snapshot.shards) {
     for (const [transferId, entry] of Object.entries(shard.outbox)) {
-      await completeTransfer(docs, counterId, shard.id, transferId, entry, (exclude) =>
-        cache.pickActive(counterId, exclude),
+      await completeTransfer(
+        docs,
+        counterId,
+        shard.id,
+        transferId,
+        entry,
+        (exclude) => cache.pickActive(counterId, exclude),
+        snapshot.readAt,
       );
       finished++;
     }

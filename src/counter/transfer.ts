@@ -7,16 +7,27 @@ import type { OutboxEntry, ShardDoc } from './model.js';
  *
  * 1. debit the source and record the transfer in its outbox, in one conditional patch;
  * 2. credit the target and record the transfer in its inbox, guarded by "not yet recorded";
- * 3. remove the outbox entry; 4. remove the inbox entry.
+ * 3. remove the outbox entry.
  *
  * Between 1 and 2 the units are counted from the outbox entry (see aggregate.ts), after 2 from
- * the target, so the total never changes. Steps 2–4 are idempotent: anyone who finds an
+ * the target, so the total never changes. Steps 2 and 3 are idempotent: anyone who finds an
  * outbox entry may finish the transfer (recovery after a crash does exactly that).
+ *
+ * The inbox entry stays after step 3, as a tombstone: a helper that saw the outbox entry before
+ * step 3 may still try step 2, and the tombstone refuses it. Helpers act within `STALE_MS` of
+ * seeing an entry (or look again), so tombstones older than `TOMBSTONE_MS` are pruned.
  *
  * Only active shards accept credits, and a shard never becomes active again once it starts
  * draining. A transfer whose target stopped being active before it was credited is redirected
  * to another active shard, with a patch that checks the entry still points where we think.
  */
+
+/** A helper that saw an outbox entry longer ago than this reads the source again first. */
+const STALE_MS = 30_000;
+/** Far longer than STALE_MS plus a store request's lifetime. */
+export const TOMBSTONE_MS = 10 * 60_000;
+/** Patch operations are capped at 10 per request; pruning leaves room for nothing else. */
+const PRUNE_PER_PATCH = 10;
 
 export interface TransferRequest {
   counterId: string;
@@ -63,22 +74,32 @@ export async function transfer(
   );
   if (debited === REFUSED) return false;
 
-  await completeTransfer(docs, counterId, from, transferId, { to, amount }, pickActive);
+  const entry = { to, amount };
+  await completeTransfer(docs, counterId, from, transferId, entry, pickActive, Date.now());
   return true;
 }
 
-/** Steps 2–4 for a transfer found in `from`'s outbox. Safe to run more than once, concurrently. */
+/**
+ * Steps 2 and 3 for a transfer found in `from`'s outbox at `seenAt` (epoch ms). Safe to run
+ * more than once, concurrently, and after the transfer finished.
+ */
 export async function completeTransfer(
   docs: CounterDocuments,
   counterId: string,
   from: string,
   transferId: string,
-  entry: OutboxEntry,
+  seen: OutboxEntry,
   pickActive: ActiveShardPicker,
+  seenAt: number,
 ): Promise<void> {
+  let entry: OutboxEntry | undefined = seen;
+  if (Date.now() - seenAt > STALE_MS) {
+    entry = (await docs.readShard(counterId, from))?.outbox[transferId];
+    if (entry === undefined) return;
+  }
+
   let target = entry.to;
   const tried = new Set<string>();
-
   for (;;) {
     tried.add(target);
     const credited = await credit(docs, counterId, target, transferId, entry.amount);
@@ -89,8 +110,12 @@ export async function completeTransfer(
     target = next;
   }
 
-  await removeEntry(docs, counterId, from, 'outbox', transferId);
-  await removeEntry(docs, counterId, target, 'inbox', transferId);
+  await docs.patchShard(
+    counterId,
+    from,
+    [{ op: 'remove', path: `/outbox/${transferId}` }],
+    `from c where is_defined(c.outbox.${transferId})`,
+  );
 }
 
 /** Step 2. True when the target holds the units now (credited by us or earlier). */
@@ -106,17 +131,20 @@ async function credit(
     target,
     [
       { op: 'incr', path: '/amount', value: amount },
-      { op: 'set', path: `/inbox/${transferId}`, value: true },
+      { op: 'set', path: `/inbox/${transferId}`, value: Date.now() },
     ],
     `from c where c.status = 'active' and not is_defined(c.inbox.${transferId})`,
   );
-  if (result !== REFUSED) return true;
+  if (result !== REFUSED) {
+    await pruneTombstones(docs, result);
+    return true;
+  }
 
   // Refused: either already credited, or the target is no longer active. Status never goes
   // back to active, so an active target refused only because the inbox has the transfer.
   const shard = await docs.readShard(counterId, target);
   if (shard === undefined) return false;
-  return shard.status === 'active' || shard.inbox[transferId] === true;
+  return shard.status === 'active' || shard.inbox[transferId] !== undefined;
 }
 
 /**
@@ -148,17 +176,22 @@ async function redirect(
   return source?.outbox[transferId]?.to;
 }
 
-async function removeEntry(
-  docs: CounterDocuments,
-  counterId: string,
-  shardId: string,
-  box: 'outbox' | 'inbox',
-  transferId: string,
-): Promise<void> {
+/**
+ * Drop inbox entries old enough that no helper can still act on their transfer. Guarded on
+ * every entry still being there, so two pruners never fail each other's patch half way.
+ */
+async function pruneTombstones(docs: CounterDocuments, shard: ShardDoc): Promise<void> {
+  const cutoff = Date.now() - TOMBSTONE_MS;
+  const expired = Object.entries(shard.inbox)
+    .filter(([, at]) => at < cutoff)
+    .slice(0, PRUNE_PER_PATCH)
+    .map(([transferId]) => transferId);
+  if (expired.length === 0) return;
+
   await docs.patchShard(
-    counterId,
-    shardId,
-    [{ op: 'remove', path: `/${box}/${transferId}` }],
-    `from c where is_defined(c.${box}.${transferId})`,
+    shard.pk,
+    shard.id,
+    expired.map((transferId) => ({ op: 'remove', path: `/inbox/${transferId}` })),
+    `from c where ${expired.map((t) => `is_defined(c.inbox.${t})`).join(' and ')}`,
   );
 }

@@ -73,11 +73,13 @@ export async function applyDelta(
   id: string,
   delta: number,
   headers: Record<string, string> = {},
+  timeoutMs = 30_000,
 ): Promise<{ outcome: Outcome; detail: string; answer: Answer }> {
   const route = delta >= 0 ? 'increment' : 'decrement';
   const answer = await call(`${base}/api/counters/${id}/${route}`, {
     body: { amount: Math.abs(delta) },
     headers,
+    timeoutMs,
   });
   // A refused connection never reached the server; anything else unanswered may have.
   const outcome =

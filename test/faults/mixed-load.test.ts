@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/server.js';
 import {
@@ -13,16 +14,33 @@ import { applyDelta, createCounter, manage, readCounter, sleep } from './api.js'
 /**
  * 30 s of mixed increments and decrements from 32 clients, with the store behind a proxy that
  * throttles 10% of requests, times out 2% (half never forwarded, half forwarded and the answer
- * dropped), and resets 1% of connections (half before, half after forwarding), plus a split or
- * merge every second. Every aggregate read and the final quiet value must pass the history
+ * dropped), resets 1% of connections (half before, half after forwarding) and delays 5% by up to
+ * 300 ms, plus a split or merge every second. Every aggregate read and the final quiet value must pass the history
  * checker.
+ *
+ * Eight of the clients send an Idempotency-Key and retry an update with the same key until it
+ * gets a definite answer, as a careful client would: each such update must count once.
  */
 
 const RUN_MS = 30_000;
 const CLIENTS = 32;
+const KEYED_CLIENTS = 8;
+/** How long a keyed client keeps retrying its last update after the run (key ownership ≈ 22 s). */
+const KEYED_GRACE_MS = 50_000;
+/** Longer than the server waits for a key's earlier owner (twice the ownership), so we never
+ * abandon a request the server is still working on. */
+const KEYED_TIMEOUT_MS = 60_000;
+const SERVER_ENV = { COSMOS_REQUEST_TIMEOUT_MS: '2000', LEASE_TTL_MS: '5000' };
 const READ_EVERY_MS = 100;
 const MANAGE_EVERY_MS = 1_000;
-const FAULTS = { throttle: 0.1, drop: 0.01, dropResponse: 0.01, reset: 0.005, resetAfter: 0.005 };
+const FAULTS = {
+  throttle: 0.1,
+  drop: 0.01,
+  dropResponse: 0.01,
+  reset: 0.005,
+  resetAfter: 0.005,
+  delay: 0.05,
+};
 
 interface Target {
   name: string;
@@ -37,8 +55,16 @@ let server: RunningServer;
 
 beforeAll(async () => {
   emulator = await startEmulatorProcess();
-  proxy = await startFaultProxy({ target: emulator.endpoint, retryAfterMs: 20 });
-  server = await startTestServer({ COSMOS_ENDPOINT: proxy.url, COSMOS_KEY: 'fault-test-key' });
+  proxy = await startFaultProxy({
+    target: emulator.endpoint,
+    retryAfterMs: 20,
+    latencyMs: [20, 300],
+  });
+  server = await startTestServer({
+    COSMOS_ENDPOINT: proxy.url,
+    COSMOS_KEY: 'fault-test-key',
+    ...SERVER_ENV,
+  });
 });
 
 afterAll(async () => {
@@ -52,7 +78,7 @@ describe('mixed load under store faults', () => {
     const base = server.url;
     const targets: Target[] = [];
     for (const [name, initialValue, bounded] of [
-      ['bounded', 200, true],
+      ['bounded', 20, true],
       ['unbounded', 0, false],
     ] as const) {
       const created = await createCounter(base, { initialValue, shards: 4, bounded });
@@ -68,13 +94,35 @@ describe('mixed load under store faults', () => {
     proxy.setShares(FAULTS);
     const deadline = performance.now() + RUN_MS;
 
+    const keyed = { ops: 0, retried: 0, attempts: 0, gaveUp: 0 };
     const client = async (i: number) => {
       const target = targets[i % targets.length] as Target;
+      const withKey = i < KEYED_CLIENTS;
       while (performance.now() < deadline) {
         const delta = (Math.random() < 0.5 ? -1 : 1) * (1 + Math.floor(Math.random() * 5));
-        const op = await target.history.apply(delta, () => applyDelta(base, target.id, delta));
+        const op = await target.history.apply(delta, () =>
+          withKey ? applyWithRetries(base, target.id, delta) : applyDelta(base, target.id, delta),
+        );
         if (op.outcome === 'failed') await sleep(20);
       }
+    };
+
+    /** Same key until a definite answer (ok or refused), or until the grace period ends. */
+    const applyWithRetries = async (base: string, id: string, delta: number) => {
+      const headers = { 'Idempotency-Key': randomUUID() };
+      keyed.ops++;
+      let last = await applyDelta(base, id, delta, headers, KEYED_TIMEOUT_MS);
+      for (let attempt = 1; attempt < 50; attempt++) {
+        keyed.attempts++;
+        if (last.outcome === 'ok' || last.outcome === 'refused') break;
+        if (attempt === 1) keyed.retried++;
+        if (performance.now() > deadline + KEYED_GRACE_MS) break;
+        await sleep(100);
+        last = await applyDelta(base, id, delta, headers, KEYED_TIMEOUT_MS);
+      }
+      if (last.outcome === 'ok' || last.outcome === 'refused') return last;
+      keyed.gaveUp++;
+      return { outcome: 'unknown' as const, detail: `gave up after ${last.detail}` };
     };
 
     const reader = async (target: Target) => {
@@ -115,7 +163,7 @@ describe('mixed load under store faults', () => {
     proxy.setShares({});
     expect(await proxy.idle(20_000)).toBe(true);
 
-    const report: Record<string, unknown> = { faults: { ...proxy.counts }, management };
+    const report: Record<string, unknown> = { faults: { ...proxy.counts }, management, keyed };
     for (const target of targets) {
       const final = await readCounter(base, target.id);
       expect(final, `final read of the ${target.name} counter`).toBeDefined();

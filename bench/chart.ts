@@ -9,6 +9,7 @@ const COLOURS: Record<Scenario, string> = {
   'single-doc-occ': '#d62728',
   'single-doc-patch': '#ff7f0e',
   distributed: '#1f77b4',
+  'distributed-unbatched': '#9ecae1',
 };
 
 /**

@@ -4,6 +4,7 @@ export const SCENARIOS = [
   'single-doc-occ',
   'single-doc-patch',
   'distributed',
+  'distributed-unbatched',
 ] as const;
 
 export type Scenario = (typeof SCENARIOS)[number];
@@ -13,6 +14,7 @@ export const DESCRIPTIONS: Record<Scenario, string> = {
   'single-doc-occ': 'one document: read, replace with If-Match, retry on 412',
   'single-doc-patch': 'one document: one conditional incr patch',
   distributed: "the product's decrement API, bounded counter with 10 shards",
+  'distributed-unbatched': 'the same with GROUP_COMMIT=off: one patch per update',
 };
 
 /**

@@ -30,7 +30,9 @@ export async function startTarget(scenario: Scenario, log: Logger): Promise<Targ
     case 'single-doc-patch':
       return singleDocument(log, patchDecrement);
     case 'distributed':
-      return distributed(log);
+      return distributed(log, 'on');
+    case 'distributed-unbatched':
+      return distributed(log, 'off');
   }
 }
 
@@ -129,9 +131,13 @@ const patchDecrement: Decrement = async (container, amount) => {
   }
 };
 
-/** The product itself, started the way `npm start` starts it, on its own embedded emulator. */
-async function distributed(log: Logger): Promise<Target> {
-  const server = await startServer(loadConfig({ PORT: '0', LOG_LEVEL: 'error' }), log);
+/**
+ * The product itself, started the way `npm start` starts it, on its own embedded emulator;
+ * with group commit off, every update is a patch of its own (the product before batching).
+ */
+async function distributed(log: Logger, groupCommit: 'on' | 'off'): Promise<Target> {
+  const config = loadConfig({ PORT: '0', LOG_LEVEL: 'error', GROUP_COMMIT: groupCommit });
+  const server = await startServer(config, log);
   const created = await fetch(`${server.url}/api/counters`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },

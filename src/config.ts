@@ -21,6 +21,7 @@ const schema = z.object({
   EMULATOR_PORT: port(0),
   LEASE_TTL_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
   COSMOS_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  GROUP_COMMIT: z.enum(['on', 'off']).default('on'),
   IDEMPOTENCY_RETENTION_SECONDS: z.coerce
     .number()
     .int()
@@ -47,6 +48,8 @@ export interface Config {
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
   /** How long a split or merge left by a dead process blocks the next one. */
   leaseTtlMs: number;
+  /** Off sends every update as a patch of its own: for comparison and diagnosis. */
+  groupCommit: boolean;
   /** How long an Idempotency-Key is remembered: a day on Azure, ten minutes in memory. */
   idempotencyRetentionSeconds: number;
   store: StoreConfig;
@@ -67,6 +70,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: e.HOST,
     logLevel: e.LOG_LEVEL,
     leaseTtlMs: e.LEASE_TTL_MS,
+    groupCommit: e.GROUP_COMMIT === 'on',
     idempotencyRetentionSeconds:
       e.IDEMPOTENCY_RETENTION_SECONDS ?? (e.COSMOS_ENDPOINT === undefined ? 600 : 24 * 3600),
     store: storeConfig(e),

@@ -30,6 +30,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     leaseTtlMs: config.leaseTtlMs,
     requestTimeoutMs: config.store.requestTimeoutMs,
     idempotencyRetentionSeconds: config.idempotencyRetentionSeconds,
+    maxBusyShards: config.groupCommit ? undefined : 0,
   });
   let sweeper: KeySweeper | undefined;
   connection.onReady((store) => {

@@ -12,6 +12,7 @@ function shardStore(amount: number) {
       gate = new Promise((resolve) => (release = resolve));
     },
     open: () => release(),
+    read: async () => state.amount,
     write: async (target: ShardTarget, delta: number) => {
       await gate;
       state.patches.push(delta);
@@ -27,7 +28,7 @@ const target: ShardTarget = { counterId: 'c', shardId: 's', bounded: true };
 describe('GroupCommit', () => {
   it('should send a lone update at once, in a patch of its own', async () => {
     const store = shardStore(10);
-    const group = new GroupCommit(store.write, 4);
+    const group = new GroupCommit(store.write, store.read, 4);
 
     await expect(group.submit(target, -3)).resolves.toBe(true);
 
@@ -36,7 +37,7 @@ describe('GroupCommit', () => {
 
   it('should carry updates that arrive while a patch is in flight in one summed patch', async () => {
     const store = shardStore(100);
-    const group = new GroupCommit(store.write, 4);
+    const group = new GroupCommit(store.write, store.read, 4);
     store.hold();
     const first = group.submit(target, -1);
     const rest = [-2, -3, 4, -5].map((d) => group.submit(target, d));
@@ -51,7 +52,7 @@ describe('GroupCommit', () => {
 
   it('should replay a refused batch one update at a time so as many succeed as units allow', async () => {
     const store = shardStore(1);
-    const group = new GroupCommit(store.write, 4);
+    const group = new GroupCommit(store.write, store.read, 4);
     store.hold();
     const first = group.submit(target, -1);
     const rest = [-1, -1, -1].map((d) => group.submit(target, d));
@@ -62,13 +63,31 @@ describe('GroupCommit', () => {
     expect(store.state.amount).toBe(0);
   });
 
+  it('should send the updates that fit after a refusal, in arrival order', async () => {
+    const store = shardStore(5);
+    const group = new GroupCommit(store.write, store.read, 4);
+    store.hold();
+    const first = group.submit(target, -1);
+    const rest = [-3, -2, -1, 1].map((d) => group.submit(target, d));
+    store.open();
+
+    expect(await first).toBe(true);
+    expect(await Promise.all(rest)).toEqual([true, true, false, true]);
+    expect(store.state.amount).toBe(0);
+    expect(store.state.patches).toEqual([-1, -5, -4]);
+  });
+
   it('should fail every update of a batch whose patch fails, and apply none', async () => {
     const store = shardStore(50);
     let failNext = false;
-    const group = new GroupCommit(async (t, d) => {
-      if (failNext) throw new Error('store away');
-      return store.write(t, d);
-    }, 4);
+    const group = new GroupCommit(
+      async (t, d) => {
+        if (failNext) throw new Error('store away');
+        return store.write(t, d);
+      },
+      store.read,
+      4,
+    );
     store.hold();
     const first = group.submit(target, -1);
     const rest = Promise.allSettled([-1, -2, -3].map((d) => group.submit(target, d)));
@@ -83,7 +102,7 @@ describe('GroupCommit', () => {
 
   it('should send updates to busy shards once the counter has its share of patches in flight', () => {
     const store = shardStore(10);
-    const group = new GroupCommit(store.write, 1);
+    const group = new GroupCommit(store.write, store.read, 1);
     store.hold();
     void group.submit({ ...target, shardId: 'a' }, -1);
 

@@ -5,12 +5,16 @@
  *
  * An update is answered only after the patch that carries it succeeded (or failed: then every
  * update in it gets the same error). When the store refuses a summed patch (a bounded shard
- * short of units, or a shard no longer active), the batch is replayed one update at a time on
- * the same shard, so each gets the answer it would have got alone.
+ * short of units, or a shard no longer active), the lane reads the shard once and sends, as one
+ * more patch, the updates that fit: increments, then decrements in arrival order while units
+ * last. The others are told "refused" and try other shards, as each would have alone.
  */
 
 /** Writes `delta` to a shard; true if applied, false if the shard's condition refused it. */
 export type ShardWrite = (target: ShardTarget, delta: number) => Promise<boolean>;
+
+/** How many units a shard holds, or undefined once it no longer takes writes. */
+export type ShardRead = (target: ShardTarget) => Promise<number | undefined>;
 
 export interface ShardTarget {
   counterId: string;
@@ -47,6 +51,7 @@ export class GroupCommit {
    */
   constructor(
     private readonly write: ShardWrite,
+    private readonly read: ShardRead,
     private readonly maxBusyShards: number,
   ) {}
 
@@ -98,10 +103,7 @@ export class GroupCommit {
     try {
       while (lane.queue.length > 0) {
         const batch = lane.queue.splice(0);
-        const applied = await this.send(lane, batch);
-        if (!applied && batch.length > 1) {
-          for (const waiter of batch) await this.send(lane, [waiter]);
-        }
+        if ((await this.send(lane, batch)) === 'refused') await this.fit(lane, batch);
       }
     } finally {
       lane.busy = false;
@@ -114,24 +116,49 @@ export class GroupCommit {
 
   /**
    * One patch for the whole batch. Applied: everyone succeeded. Failed: everyone gets the
-   * error. Refused: only a single update learns it here; a larger batch is replayed by drain().
+   * error. Refused: nobody is answered yet; the caller decides.
    */
-  private async send(lane: Lane, batch: Waiter[]): Promise<boolean> {
+  private async send(lane: Lane, batch: Waiter[]): Promise<'applied' | 'refused' | 'failed'> {
     const net = batch.reduce((sum, w) => sum + w.delta, 0);
-    let applied: boolean;
     try {
-      applied = net === 0 ? true : await this.write(lane, net);
+      if (net !== 0 && !(await this.write(lane, net))) return 'refused';
     } catch (error) {
       for (const waiter of batch) waiter.fail(error);
-      return true;
+      return 'failed';
     }
-    if (applied) {
-      this.count(batch.length, net === 0 ? 0 : 1);
-      for (const waiter of batch) waiter.settle(true);
-    } else if (batch.length === 1) {
-      batch[0]?.settle(false);
+    this.count(batch.length, net === 0 ? 0 : 1);
+    for (const waiter of batch) waiter.settle(true);
+    return 'applied';
+  }
+
+  /** After a refusal: send what the shard can take, refuse the rest (see the file comment). */
+  private async fit(lane: Lane, batch: Waiter[]): Promise<void> {
+    const refuse = (waiters: Waiter[]) => waiters.forEach((w) => w.settle(false));
+    if (batch.length === 1) return refuse(batch);
+
+    let amount: number | undefined;
+    try {
+      amount = await this.read(lane);
+    } catch (error) {
+      for (const waiter of batch) waiter.fail(error);
+      return;
     }
-    return applied;
+    if (amount === undefined) return refuse(batch);
+
+    const increments = batch.filter((w) => w.delta >= 0);
+    let level = amount + increments.reduce((sum, w) => sum + w.delta, 0);
+    const fits = [...increments];
+    const rest: Waiter[] = [];
+    for (const waiter of batch.filter((w) => w.delta < 0)) {
+      if (!lane.bounded || level + waiter.delta >= 0) {
+        fits.push(waiter);
+        level += waiter.delta;
+      } else {
+        rest.push(waiter);
+      }
+    }
+    refuse(rest);
+    if (fits.length > 0 && (await this.send(lane, fits)) === 'refused') refuse(fits);
   }
 
   private count(updates: number, patches: number): void {

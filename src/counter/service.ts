@@ -21,7 +21,10 @@ export interface CounterServiceOptions {
   leaseTtlMs?: number;
   /** How long writers trust their list of active shards before re-reading it. */
   shardListTtlMs?: number;
-  /** Shards of one counter this process patches at once; see group-commit.ts. */
+  /**
+   * Shards of one counter this process patches at once; see group-commit.ts. 0 turns group
+   * commit off: every update is a patch of its own.
+   */
   maxBusyShards?: number;
   /** The store client's request timeout; idempotent updates size their ownership on it. */
   requestTimeoutMs?: number;

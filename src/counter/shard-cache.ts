@@ -19,6 +19,8 @@ const MAX_ENTRIES = 10_000;
 
 export class ShardCache {
   private readonly entries = new Map<string, Entry>();
+  /** One read per counter at a time: concurrent misses share it instead of stampeding. */
+  private readonly reading = new Map<string, Promise<WriterView>>();
 
   constructor(
     private readonly docs: CounterDocuments,
@@ -29,13 +31,23 @@ export class ShardCache {
   async get(counterId: string): Promise<WriterView> {
     const entry = this.entries.get(counterId);
     if (entry !== undefined && this.now() - entry.fetched < this.ttlMs) return entry;
-    return this.refresh(counterId);
+    return this.load(counterId);
   }
 
+  /** A view read after this call began (joining a read already under way would not be). */
   async refresh(counterId: string): Promise<WriterView> {
     const snapshot = await this.docs.snapshot(counterId);
     if (snapshot === undefined) throw new CounterNotFound(counterId);
     return this.remember(snapshot);
+  }
+
+  private load(counterId: string): Promise<WriterView> {
+    let pending = this.reading.get(counterId);
+    if (pending === undefined) {
+      pending = this.refresh(counterId).finally(() => this.reading.delete(counterId));
+      this.reading.set(counterId, pending);
+    }
+    return pending;
   }
 
   /** Record what a fresh snapshot says, so callers that read one anyway keep writers current. */

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { aggregateOf } from './aggregate.js';
 import { REFUSED, type CounterDocuments, type Snapshot } from './documents.js';
 import { Contended, CounterNotFound, Insufficient } from './errors.js';
@@ -8,7 +9,9 @@ import { finishTransfers, gatherInto } from './rebalance.js';
 import { shuffled, type ShardCache } from './shard-cache.js';
 
 /** How many times a writer re-reads the counter before it gives up with `Contended`. */
-const ROUNDS = 5;
+const ROUNDS = 8;
+/** Writers racing for the last units back off a little, at random, before each new round. */
+const BACKOFF_MS = 4;
 
 /**
  * Increments and decrements: one conditional `incr` patch on a random active shard. The slow
@@ -16,14 +19,20 @@ const ROUNDS = 5;
  */
 export class Writes {
   private readonly group: GroupCommit;
+  private readonly batching: boolean;
 
   constructor(
     private readonly docs: CounterDocuments,
     private readonly cache: ShardCache,
     maxBusyShards: number,
   ) {
+    this.batching = maxBusyShards > 0;
     this.group = new GroupCommit(
       (target, delta) => this.patch(target.counterId, target.shardId, delta, target.bounded),
+      async (target) => {
+        const shard = await this.docs.readShard(target.counterId, target.shardId);
+        return shard?.status === 'active' ? shard.amount : undefined;
+      },
       maxBusyShards,
     );
   }
@@ -36,10 +45,13 @@ export class Writes {
   /** The fast path: join a random active shard's next patch (see group-commit.ts). */
   async apply(counterId: string, delta: number): Promise<ApplyResult> {
     const view = await this.cache.get(counterId);
-    const shardId = this.group.choose(counterId, shuffled(view.active));
+    const order = shuffled(view.active);
+    const shardId = this.batching ? this.group.choose(counterId, order) : order[0];
     if (shardId !== undefined) {
-      const target = { counterId, shardId, bounded: view.bounded };
-      if (await this.group.submit(target, delta)) return { counterId, delta, shardId };
+      const applied = this.batching
+        ? await this.group.submit({ counterId, shardId, bounded: view.bounded }, delta)
+        : await this.patch(counterId, shardId, delta, view.bounded);
+      if (applied) return { counterId, delta, shardId };
     }
     return this.applySlowly(counterId, delta);
   }
@@ -50,6 +62,7 @@ export class Writes {
    */
   private async applySlowly(counterId: string, delta: number): Promise<ApplyResult> {
     for (let round = 0; round < ROUNDS; round++) {
+      if (round > 0) await sleep(Math.random() * BACKOFF_MS * round);
       const snapshot = await this.snapshot(counterId);
       const total = aggregateOf(snapshot.shards);
       const bounded = snapshot.counter.bounded;

@@ -30,7 +30,7 @@ beforeAll(async () => {
   server = await startTestServer({
     COSMOS_ENDPOINT: proxy.url,
     COSMOS_KEY: 'fault-test-key',
-    COSMOS_REQUEST_TIMEOUT_MS: '3000',
+    COSMOS_REQUEST_TIMEOUT_MS: '2000',
   });
 });
 

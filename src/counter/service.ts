@@ -53,7 +53,7 @@ export function createCounterService(
 ): CounterService {
   const docs = new CounterDocuments(container, options.keysContainer);
   const cache = new ShardCache(docs, options.shardListTtlMs ?? 2_000);
-  const writes = new Writes(docs, cache, options.maxBusyShards ?? 4);
+  const writes = new Writes(docs, cache, options.maxBusyShards ?? 2);
   const idempotent = new IdempotentWrites(docs, cache, {
     sendWindowMs: 10_000,
     // The client retries a throttled request for up to 5 s (see cosmos/client.ts).

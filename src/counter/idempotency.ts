@@ -11,6 +11,7 @@ import {
   OutcomeUnknown,
 } from './errors.js';
 import type { ApplyResult, IdempotencyDoc, IdempotentOutcome, Mark } from './model.js';
+import type { StepLog } from './management.js';
 import { rangeCondition } from './ranges.js';
 import { finishTransfers, gatherInto } from './rebalance.js';
 import { shuffled, type ShardCache } from './shard-cache.js';
@@ -39,6 +40,7 @@ export interface IdempotencyOptions {
   requestLifetimeMs: number;
   /** How long a key is remembered, in seconds. */
   retentionSeconds: number;
+  log?: StepLog;
 }
 
 const POLL_MS = 50;
@@ -195,20 +197,30 @@ export class IdempotentWrites {
     return result !== REFUSED;
   }
 
-  /** Write the outcome to the record, then drop the marker it no longer needs. */
+  /**
+   * Write the outcome to the record, then drop the marker it no longer needs. The outcome is
+   * already decided by the marker, so a store failure here does not change the answer: the
+   * record stays pending, and the next request with this key finds the marker and finishes it.
+   */
   private async record(
     doc: IdempotencyDoc,
     etag: string,
     mark: string,
     outcome: IdempotentOutcome,
   ): Promise<IdempotentOutcome> {
-    const written = await this.docs.replaceIfUnchanged({ ...doc, outcome }, etag);
-    if (written !== undefined) {
+    try {
+      const written = await this.docs.replaceIfUnchanged({ ...doc, outcome }, etag);
+      if (written === undefined) return outcome;
       await this.docs.patchShard(
         doc.pk,
         doc.shard,
         [{ op: 'remove', path: `/marks/${mark}` }],
         `from c where is_defined(c.marks.${mark})`,
+      );
+    } catch (error) {
+      this.options.log?.info(
+        { counterId: doc.pk, record: doc.id, err: error },
+        'idempotency record left pending; the next request with its key completes it',
       );
     }
     return outcome;

@@ -42,7 +42,7 @@ export class Management {
       }
 
       const amounts = new Map(active.map((s) => [s.id, s.amount]));
-      let seq = Math.max(0, ...snapshot.shards.map((s) => s.seq)) + 1;
+      let seq = nextSeq(snapshot);
       for (let i = 0; i < count; i++) {
         const shard = emptyShard(counterId, seq++);
         await this.docs.create(shard);
@@ -77,6 +77,8 @@ export class Management {
         this.step(counterId, 'merge: shard draining', { shard: shard.id });
       }
       this.cache.forget(counterId);
+      // Still ours? If a slow step let the lease expire, stop here (underLease repairs).
+      await lease.renew();
 
       for (const shard of victims) {
         await this.drainAndRetire(counterId, shard.id, snapshot.counter.bounded);
@@ -92,14 +94,17 @@ export class Management {
    */
   async resumeInterrupted(): Promise<number> {
     const counterIds = await this.docs.countersWithDrainingShards();
-    for (const counterId of counterIds) {
-      try {
-        await this.underLease(counterId, async () => undefined);
-      } catch (error) {
-        if (!(error instanceof ManagementBusy)) throw error;
-      }
-    }
+    for (const counterId of counterIds) await this.resume(counterId);
     return counterIds.length;
+  }
+
+  /** Finish what earlier calls left on one counter, unless someone holds its lease. */
+  async resume(counterId: string): Promise<void> {
+    try {
+      await this.underLease(counterId, async () => undefined);
+    } catch (error) {
+      if (!(error instanceof ManagementBusy)) throw error;
+    }
   }
 
   /** Take the lease, finish earlier work, run `work`, answer the counter as it now stands. */
@@ -111,6 +116,9 @@ export class Management {
     try {
       const recovered = await this.recover(counterId);
       await work(lease, recovered);
+    } catch (error) {
+      if (error instanceof ManagementBusy) await this.ensureActiveShard(await this.read(counterId));
+      throw error;
     } finally {
       this.cache.forget(counterId);
       await lease.release();
@@ -127,6 +135,8 @@ export class Management {
     const before = await this.read(counterId);
     let repaired = false;
 
+    if (await this.ensureActiveShard(before)) repaired = true;
+
     const finished = await finishTransfers(this.docs, this.cache, before);
     if (finished > 0) {
       this.step(counterId, 'recovery: transfers finished', { transfers: finished });
@@ -138,6 +148,21 @@ export class Management {
     }
 
     return repaired ? this.read(counterId) : before;
+  }
+
+  /**
+   * A call that outlived its lease (a store request slower than the lease) can drain the last
+   * active shard while another call retires the rest. Nothing is lost, but units need an active
+   * shard to land in, so the counter gets a fresh one. Adding an empty shard is safe with or
+   * without the lease. Answers whether it had to.
+   */
+  private async ensureActiveShard(snapshot: Snapshot): Promise<boolean> {
+    if (activeOf(snapshot).length > 0) return false;
+    const shard = emptyShard(snapshot.counter.id, nextSeq(snapshot));
+    await this.docs.create(shard);
+    this.cache.forget(snapshot.counter.id);
+    this.step(snapshot.counter.id, 'no active shard left; created one', { shard: shard.id });
+    return true;
   }
 
   /** Move a draining shard's units to an active shard until it holds none, then retire it. */
@@ -238,6 +263,10 @@ export function emptyShard(counterId: string, seq: number, amount = 0): ShardDoc
     inbox: {},
     marks: {},
   };
+}
+
+function nextSeq(snapshot: Snapshot): number {
+  return Math.max(0, ...snapshot.shards.map((s) => s.seq)) + 1;
 }
 
 function activeOf(snapshot: Snapshot): ShardDoc[] {

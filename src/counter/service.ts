@@ -53,12 +53,15 @@ export function createCounterService(
 ): CounterService {
   const docs = new CounterDocuments(container, options.keysContainer);
   const cache = new ShardCache(docs, options.shardListTtlMs ?? 2_000);
-  const writes = new Writes(docs, cache, options.maxBusyShards ?? 2);
+  const writes = new Writes(docs, cache, options.maxBusyShards ?? 2, (counterId) =>
+    management.resume(counterId),
+  );
   const idempotent = new IdempotentWrites(docs, cache, {
     sendWindowMs: 10_000,
     // The client retries a throttled request for up to 5 s (see cosmos/client.ts).
     requestLifetimeMs: (options.requestTimeoutMs ?? 10_000) + 5_000,
     retentionSeconds: options.idempotencyRetentionSeconds ?? 24 * 3600,
+    log: options.log,
   });
   const management = new Management(docs, cache, {
     leaseTtlMs: options.leaseTtlMs ?? 30_000,

@@ -25,6 +25,7 @@ export class Writes {
     private readonly docs: CounterDocuments,
     private readonly cache: ShardCache,
     maxBusyShards: number,
+    private readonly resume: (counterId: string) => Promise<void>,
   ) {
     this.batching = maxBusyShards > 0;
     this.group = new GroupCommit(
@@ -70,6 +71,11 @@ export class Writes {
       if (bounded && total + delta < 0) throw new Insufficient(-delta, total);
 
       const active = snapshot.shards.filter((s) => s.status === 'active');
+      if (active.length === 0) {
+        // Only an interrupted merge leaves this; finishing it gives the counter a shard again.
+        await this.resume(counterId);
+        continue;
+      }
       const fits = active.filter((s) => fitsShard(s, delta, bounded));
       for (const shard of shuffled(fits)) {
         if (await this.patch(counterId, shard.id, delta, bounded)) {

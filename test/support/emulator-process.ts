@@ -23,6 +23,18 @@ export interface Child {
 const children = new Set<Child>();
 const TAIL_LINES = 40;
 
+// If this process ends without running afterAll (the test runner was killed, a pipe closed),
+// take the children along rather than leave them running.
+process.once('exit', () => {
+  for (const child of children) {
+    try {
+      process.kill(child.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+});
+
 /** Spawn `node args…`, keep reading its output, resolve once a line matches `ready`. */
 export function spawnNode(
   args: string[],

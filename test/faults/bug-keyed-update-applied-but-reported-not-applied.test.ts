@@ -16,13 +16,13 @@ import { startTestServer } from '../support/server.js';
 import { call, createCounter, readCounter, show } from './api.js';
 
 /**
- * Regression test for a product bug found by the fault tests.
+ * Regression test for a product bug found by the fault tests (fixed in 26c3b7e).
  *
  * An increment with an Idempotency-Key is applied by one patch (the `incr` plus the key's
- * marker), and only then is the outcome written to the key's record. When the store throttles
- * (429) or is unavailable (503) for that record write, the service answers 429 `throttled` or
- * 503 `store_unavailable`, which the API documents as "the store is away": a client that takes
- * them at their word counts the update as not applied, although the counter already holds it.
+ * marker), and only then is the outcome written to the key's record. When the store throttled
+ * (429) or was unavailable (503) for that record write, the service answered 429 `throttled` or
+ * 503 `store_unavailable`, which the API documents as "the store is away": a client that took
+ * them at their word counted the update as not applied, although the counter already held it.
  * After the patch that applied the update, only 200 (or `outcome_unknown`) is a true answer.
  */
 

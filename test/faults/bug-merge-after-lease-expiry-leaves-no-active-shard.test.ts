@@ -16,19 +16,20 @@ import { applyDelta, createCounter, manage, show, sleep } from './api.js';
 import { StoreView } from './store-view.js';
 
 /**
- * Regression test for a product bug found by the fault tests.
+ * Regression test for a product bug found by the fault tests (fixed in 26c3b7e).
  *
  * The management lease expires while its holder is still working (here: the holder's
  * "draining" patch is slow to reach the store, for longer than the lease TTL; on Azure a few
  * throttled or slow requests in a row do the same against the 30 s default). A second merge
  * takes the expired lease, sees both shards active, and retires the other shard; then the
- * first merge's patch lands and drains the last active one. Nothing checks that a shard stays
- * active, so the counter is left with none: its units sit in a draining shard that can never be
- * drained, every later split or merge fails in recovery, and every write is refused.
+ * first merge's patch lands and drains the last active one. Before the fix nothing noticed,
+ * so the counter was left with no active shard: its units sat in a draining shard that could
+ * never be drained, every later split or merge failed in recovery (500), and every write was
+ * refused (503 contended).
  *
  * Reproduction: LEASE_TTL_MS=1000, a bounded counter of 30 over 2 shards, decrement 1 (shards
  * 14/15); merge 1 with its `set /status` patch delayed 3 s; after 1.3 s decrement 15 (shards
- * 14/0) and merge 1 again. Result: shards draining(14) + retired(0), no active shard.
+ * 14/0) and merge 1 again. Before the fix: shards draining(14) + retired(0), no active shard.
  */
 
 const LEASE_TTL_MS = 1_000;

@@ -230,7 +230,6 @@ class Chain {
     if (final.counter.lease !== undefined) {
       problems.push(`lease still held after the follow-up: ${JSON.stringify(final.counter.lease)}`);
     }
-    const inbox = final.shards.flatMap((s) => Object.keys(s.inbox ?? {}));
 
     const counts = history.counts();
     console.log(
@@ -238,7 +237,7 @@ class Chain {
         `${Math.round(performance.now() - started)} ms: crash left ${activeLeft} active, ` +
         `${draining.length} draining; lease waited ${leaseWait} ms; final ${value} with ` +
         `${active} active; ops ${counts.operations} ok ${counts.ok} unknown ${counts.unknown} ` +
-        `failed ${counts.failed}; reads ${counts.reads}; stale inbox entries ${inbox.length}` +
+        `failed ${counts.failed}; reads ${counts.reads}` +
         `\n  ${marks.join(', ')}; failures ${JSON.stringify(failures(history))}` +
         (problems.length > 0 ? `\n  PROBLEMS: ${problems.join('\n  ')}` : ''),
     );

@@ -12,7 +12,8 @@ export interface StoredShard {
   amount: number;
   status: 'active' | 'draining' | 'retired';
   outbox: Record<string, { to: string; amount: number }>;
-  inbox: Record<string, true>;
+  /** Transfer id → when it was credited (or `true` in older documents). */
+  inbox: Record<string, unknown>;
   marks?: Record<string, string>;
 }
 
@@ -68,7 +69,7 @@ export function storedTotal(shards: readonly StoredShard[]): number {
     total += shard.amount;
     for (const [transferId, entry] of Object.entries(shard.outbox ?? {})) {
       const target = shards.find((s) => s.id === entry.to);
-      if (target?.inbox?.[transferId] !== true) total += entry.amount;
+      if (target?.inbox?.[transferId] === undefined) total += entry.amount;
     }
   }
   return total;

@@ -9,6 +9,8 @@ import {
   Insufficient,
   InvalidOperation,
   OutcomeUnknown,
+  StoreThrottled,
+  StoreUnavailable,
 } from './errors.js';
 import type { ApplyResult, IdempotencyDoc, IdempotentOutcome, Mark } from './model.js';
 import type { StepLog } from './management.js';
@@ -46,6 +48,12 @@ export interface IdempotencyOptions {
 const POLL_MS = 50;
 const ROUNDS = 5;
 
+/** An outcome, and whether an earlier request with the key decided it (then it is a replay). */
+interface Decided {
+  outcome: IdempotentOutcome;
+  earlier: boolean;
+}
+
 type Claim =
   | { kind: 'owned'; record: Versioned<IdempotencyDoc> }
   | { kind: 'done'; outcome: IdempotentOutcome }
@@ -73,8 +81,10 @@ export class IdempotentWrites {
       if (claim.kind === 'done')
         return { ...answer(counterId, delta, claim.outcome), replayed: true };
       if (claim.kind === 'owned') {
-        const outcome = await this.decide(claim.record, mark, view.bounded);
-        if (outcome !== undefined) return answer(counterId, delta, outcome);
+        const decided = await this.decide(claim.record, mark, view.bounded);
+        if (decided !== undefined) {
+          return { ...answer(counterId, delta, decided.outcome), replayed: decided.earlier };
+        }
       }
       await sleep(POLL_MS);
     }
@@ -123,7 +133,7 @@ export class IdempotentWrites {
     record: Versioned<IdempotencyDoc>,
     mark: string,
     bounded: boolean,
-  ): Promise<IdempotentOutcome | undefined> {
+  ): Promise<Decided | undefined> {
     let { doc, etag } = record;
     const { pk: counterId, delta } = doc;
     const stopSendingAt = doc.expires - this.ownershipMs + this.options.sendWindowMs;
@@ -133,22 +143,35 @@ export class IdempotentWrites {
         throw new OutcomeUnknown('the update took too long; retry with the same Idempotency-Key');
       }
 
-      const applied = await this.docs.patchShard(
-        counterId,
-        doc.shard,
-        [
-          { op: 'incr', path: '/amount', value: delta },
-          { op: 'set', path: `/marks/${mark}`, value: 'applied' satisfies Mark },
-        ],
-        `from c where c.status = 'active' and ${rangeCondition(delta, bounded)} and not is_defined(c.marks.${mark})`,
-      );
-      if (applied !== REFUSED)
-        return this.record(doc, etag, mark, { kind: 'applied', shardId: doc.shard });
+      let applied;
+      try {
+        applied = await this.docs.patchShard(
+          counterId,
+          doc.shard,
+          [
+            { op: 'incr', path: '/amount', value: delta },
+            { op: 'set', path: `/marks/${mark}`, value: 'applied' satisfies Mark },
+          ],
+          `from c where c.status = 'active' and ${rangeCondition(delta, bounded)} and not is_defined(c.marks.${mark})`,
+        );
+      } catch (error) {
+        // Refused by the store as a whole (throttled, unavailable): nothing was applied, so a
+        // retry need not wait for this ownership to lapse. A timeout is not such a refusal.
+        if (error instanceof StoreThrottled || error instanceof StoreUnavailable) {
+          await this.docs.replaceIfUnchanged({ ...doc, expires: 0 }, etag).catch(() => undefined);
+        }
+        throw error;
+      }
+      if (applied !== REFUSED) {
+        return this.record(doc, etag, mark, { kind: 'applied', shardId: doc.shard }, false);
+      }
 
       const shard = await this.docs.readShard(counterId, doc.shard);
       const decided = shard?.marks[mark];
-      if (decided === 'applied')
-        return this.record(doc, etag, mark, { kind: 'applied', shardId: doc.shard });
+      if (decided === 'applied') {
+        // Applied by an earlier attempt with this key (ours was refused): a replay.
+        return this.record(doc, etag, mark, { kind: 'applied', shardId: doc.shard }, true);
+      }
 
       if (decided === 'moved' || shard === undefined || shard.status !== 'active') {
         if (decided === undefined && !(await this.setMark(counterId, doc.shard, mark, 'moved')))
@@ -171,10 +194,12 @@ export class IdempotentWrites {
       if (decided === 'refused' || short || outOfRange) {
         if (decided === undefined && !(await this.setMark(counterId, doc.shard, mark, 'refused')))
           continue;
-        const outcome: IdempotentOutcome = short
-          ? { kind: 'insufficient', requested: -delta, available: total }
-          : { kind: 'out_of_range', total };
-        return this.record(doc, etag, mark, outcome);
+        // A bounded decrement is only ever refused for want of units; anything else for range.
+        const outcome: IdempotentOutcome =
+          bounded && delta < 0
+            ? { kind: 'insufficient', requested: -delta, available: total }
+            : { kind: 'out_of_range', total };
+        return this.record(doc, etag, mark, outcome, decided === 'refused');
       }
 
       await finishTransfers(this.docs, this.cache, snapshot);
@@ -207,10 +232,11 @@ export class IdempotentWrites {
     etag: string,
     mark: string,
     outcome: IdempotentOutcome,
-  ): Promise<IdempotentOutcome> {
+    earlier: boolean,
+  ): Promise<Decided> {
     try {
       const written = await this.docs.replaceIfUnchanged({ ...doc, outcome }, etag);
-      if (written === undefined) return outcome;
+      if (written === undefined) return { outcome, earlier };
       await this.docs.patchShard(
         doc.pk,
         doc.shard,
@@ -223,7 +249,7 @@ export class IdempotentWrites {
         'idempotency record left pending; the next request with its key completes it',
       );
     }
-    return outcome;
+    return { outcome, earlier };
   }
 }
 

@@ -186,7 +186,11 @@ export class Management {
       }
 
       const target = await this.cache.pickActive(counterId, new Set([shardId]));
-      if (target === undefined) throw new Error(`counter ${counterId} has no active shard`);
+      if (target === undefined) {
+        // Another call that outlived its lease retired the rest; see ensureActiveShard.
+        await this.ensureActiveShard(await this.read(counterId));
+        continue;
+      }
       await transfer(
         this.docs,
         {

@@ -47,6 +47,21 @@ export class ManagementBusy extends CounterError {
   }
 }
 
+/**
+ * A split or merge ran past its lease (a store request slower than the lease, say) and another
+ * call took the counter over, so it stopped part way. The total is exact and the counter
+ * usable; the shard count may be between the old one and the one asked for.
+ */
+export class LeaseLost extends CounterError {
+  readonly code = 'lease_lost';
+  constructor(counterId: string) {
+    super(
+      `the split or merge on counter ${counterId} outlived its lease and stopped part way; ` +
+        'the total is exact: read the counter before retrying',
+    );
+  }
+}
+
 /** The store refused for rate (429) after our bounded retries. */
 export class StoreThrottled extends CounterError {
   readonly code = 'throttled';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { CounterDocuments } from './documents.js';
-import { CounterNotFound, ManagementBusy } from './errors.js';
+import { CounterNotFound, LeaseLost, ManagementBusy } from './errors.js';
 import type { Lease } from './model.js';
 
 /**
@@ -21,27 +21,33 @@ export async function acquireLease(
   now: () => number = Date.now,
 ): Promise<HeldLease> {
   const owner = randomUUID();
-  await write(docs, counterId, now, (current) => {
+  const busy = (current: Lease | undefined) =>
+    new ManagementBusy(counterId, Math.max(0, (current?.expires ?? now()) - now()));
+  await write(docs, counterId, busy, (current) => {
     if (current !== undefined && current.owner !== owner && current.expires > now()) {
-      throw new ManagementBusy(counterId, current.expires - now());
+      throw busy(current);
     }
     return { owner, expires: now() + ttlMs };
   });
 
-  const mine = (current: Lease | undefined): void => {
-    if (current?.owner !== owner) throw new ManagementBusy(counterId, ttlMs);
-  };
+  const lost = () => new LeaseLost(counterId);
   return {
     renew: () =>
-      write(docs, counterId, now, (current) => {
-        mine(current);
+      write(docs, counterId, lost, (current) => {
+        if (current?.owner !== owner) throw lost();
         return { owner, expires: now() + ttlMs };
       }),
-    release: () =>
-      write(docs, counterId, now, (current) => {
-        mine(current);
-        return undefined;
-      }),
+    release: async () => {
+      try {
+        await write(docs, counterId, lost, (current) => {
+          if (current?.owner !== owner) throw lost();
+          return undefined;
+        });
+      } catch (error) {
+        // Someone took it over after it expired: it is not ours to release any more.
+        if (!(error instanceof LeaseLost)) throw error;
+      }
+    },
   };
 }
 
@@ -49,7 +55,7 @@ export async function acquireLease(
 async function write(
   docs: CounterDocuments,
   counterId: string,
-  now: () => number,
+  conflict: (current: Lease | undefined) => Error,
   next: (current: Lease | undefined) => Lease | undefined,
 ): Promise<void> {
   const snapshot = await docs.snapshot(counterId);
@@ -59,7 +65,5 @@ async function write(
   const lease = next(current);
   const updated = lease === undefined ? rest : { ...rest, lease };
   const written = await docs.replaceIfUnchanged(updated, snapshot.etag);
-  if (written === undefined) {
-    throw new ManagementBusy(counterId, Math.max(0, (current?.expires ?? now()) - now()));
-  }
+  if (written === undefined) throw conflict(current);
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { viewOf } from './aggregate.js';
 import { REFUSED, type CounterDocuments, type Snapshot } from './documents.js';
-import { CounterNotFound, InvalidOperation, ManagementBusy } from './errors.js';
+import { CounterNotFound, InvalidOperation, LeaseLost, ManagementBusy } from './errors.js';
 import { acquireLease, type HeldLease } from './lease.js';
 import { MAX_SHARDS, type CounterView, type ShardDoc } from './model.js';
 import { finishTransfers } from './rebalance.js';
@@ -117,7 +117,7 @@ export class Management {
       const recovered = await this.recover(counterId);
       await work(lease, recovered);
     } catch (error) {
-      if (error instanceof ManagementBusy) await this.ensureActiveShard(await this.read(counterId));
+      if (error instanceof LeaseLost) await this.ensureActiveShard(await this.read(counterId));
       throw error;
     } finally {
       this.cache.forget(counterId);

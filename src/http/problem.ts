@@ -7,6 +7,7 @@ import {
   IdempotencyMismatch,
   Insufficient,
   InvalidOperation,
+  LeaseLost,
   ManagementBusy,
   OutcomeUnknown,
   StoreThrottled,
@@ -46,6 +47,7 @@ export function problemOf(error: unknown): Problem | undefined {
     return { ...base, status: 409, retryAfterMs: error.retryAfterMs };
   }
   if (error instanceof InvalidOperation) return { ...base, status: 400, field: error.field };
+  if (error instanceof LeaseLost) return { ...base, status: 409 };
   if (error instanceof IdempotencyMismatch) {
     return { ...base, status: 422, field: IDEMPOTENCY_HEADER };
   }

@@ -5,6 +5,7 @@ import {
   CounterNotFound,
   Insufficient,
   InvalidOperation,
+  LeaseLost,
   ManagementBusy,
   StoreThrottled,
 } from '../counter/errors.js';
@@ -31,7 +32,7 @@ export function webFailure(error: unknown, notFoundHint = ''): WebFailure {
       message: 'Another split or merge is running on this counter; try again in a moment.',
     };
   }
-  if (error instanceof Insufficient || error instanceof Contended) {
+  if (error instanceof Insufficient || error instanceof Contended || error instanceof LeaseLost) {
     return { status: 409, message: sentence(error.message) };
   }
   if (error instanceof StoreThrottled) return { status: 429, message: sentence(error.message) };

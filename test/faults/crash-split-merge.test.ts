@@ -185,7 +185,8 @@ class Chain {
     // The next management call waits out the dead lease, then finishes the leftovers.
     const leaseFrom = Date.now();
     let followUp = await manage(base, id, action);
-    for (let i = 0; followUp.status === 409 && i < 100; i++) {
+    // Only `busy` means "not started": a `lease_lost` call did part of its work.
+    for (let i = 0; followUp.code === 'busy' && i < 100; i++) {
       if (Date.now() - leaseFrom > LEASE_WAIT_LIMIT_MS) break;
       await sleep(100);
       followUp = await manage(base, id, action);

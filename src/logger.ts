@@ -14,7 +14,7 @@ export function createLogger(level: string, pretty = false): Logger {
       ...options,
       transport: {
         target: 'pino-pretty',
-        options: { ignore: 'pid,hostname', translateTime: 'SYS:HH:MM:ss' },
+        options: { ignore: 'pid,hostname', translateTime: 'SYS:HH:MM:ss', singleLine: true },
       },
     });
   }

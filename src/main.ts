@@ -34,12 +34,15 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  const message =
-    error instanceof ConfigError
-      ? error.message
-      : error instanceof Error
-        ? error.stack
-        : String(error);
-  process.stderr.write(`distributed-counter failed to start: ${message}\n`);
+  process.stderr.write(`distributed-counter failed to start: ${describeStartFailure(error)}\n`);
   process.exit(1);
 });
+
+function describeStartFailure(error: unknown): string | undefined {
+  if (error instanceof ConfigError) return error.message;
+  if ((error as { code?: unknown } | null)?.code === 'EADDRINUSE') {
+    const message = (error as Error).message;
+    return `${message}: another process uses that port; set PORT, e.g. PORT=3400 npm start`;
+  }
+  return error instanceof Error ? error.stack : String(error);
+}

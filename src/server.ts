@@ -85,7 +85,9 @@ function counterServiceOn(
     });
     service = created;
     created.resumeInterrupted().then(
-      (counters) => log.info({ counters }, 'start-up: interrupted merges resumed'),
+      (counters) => {
+        if (counters > 0) log.info({ counters }, 'start-up: interrupted merges resumed');
+      },
       (error: unknown) => log.warn({ err: error }, 'start-up: could not resume interrupted merges'),
     );
   });

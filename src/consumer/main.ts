@@ -88,7 +88,7 @@ async function run(
       : `for ${options.duration} s (Ctrl-C stops early)`;
   console.log(
     `Decrementing counter ${target.counter} (aggregate ${target.startAggregate}) at ${options.url} ` +
-      `with ${target.workers} workers, think time ${think} ms, ${until}`,
+      `with ${target.workers} worker${target.workers === 1 ? '' : 's'}, think time ${think} ms, ${until}`,
   );
 
   const { stats, elapsedMs } = await runWorkers(

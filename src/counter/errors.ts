@@ -27,7 +27,7 @@ export class Insufficient extends CounterError {
 
 /** A request that is well-formed but breaks a rule of the counter (shard limits, range). */
 export class InvalidOperation extends CounterError {
-  readonly code = 'invalid';
+  readonly code = 'invalid_request';
   constructor(
     readonly field: string,
     message: string,

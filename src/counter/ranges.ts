@@ -24,7 +24,8 @@ export function checkRange(total: number, delta: number): void {
   if (next > MAX || next < -MAX) {
     throw new InvalidOperation(
       'amount',
-      `amount would take the counter to ${next}, outside the safe integer range ±${MAX}`,
+      `amount would take the counter to ${BigInt(total) + BigInt(delta)}, outside the safe ` +
+        `integer range ±${MAX}`,
     );
   }
 }

@@ -31,7 +31,9 @@ export function validate<S extends z.ZodType>(schema: S, input: unknown): z.infe
   const result = schema.safeParse(input);
   if (result.success) return result.data;
 
-  const issue = result.error.issues[0];
+  // An unknown field usually explains the rest ("value" sent for "amount"), so name it first.
+  const issues = result.error.issues;
+  const issue = issues.find((i) => i.code === 'unrecognized_keys') ?? issues[0];
   if (issue === undefined) throw new BadRequest('invalid_request', 'the request is not valid');
   if (issue.code === 'unrecognized_keys') {
     const [key] = issue.keys;

@@ -10,22 +10,33 @@ const amountRule = 'must be a whole number from 1 to 9007199254740991';
 const initialRule = 'must be a whole number from 0 to 9007199254740991';
 const shardsRule = `must be a whole number from 1 to ${MAX_SHARDS}`;
 
+/** A missing field says so; a present but wrong one states the rule and what came instead. */
+function typeRule(rule: string) {
+  return (issue: { input?: unknown }) => {
+    const input = issue.input;
+    if (input === undefined) return 'is required';
+    if (input === null) return `${rule} (got null)`;
+    if (Array.isArray(input)) return `${rule} (got an array)`;
+    return typeof input === 'string' ? `${rule} (got a string)` : `${rule} (got ${typeof input})`;
+  };
+}
+
 const wholeNumber = (rule: string, min: number, max: number) =>
   z
-    .number({ error: rule })
+    .number({ error: typeRule(rule) })
     .int({ error: rule })
     .min(min, { error: rule })
     .max(max, { error: rule });
 
 export const createCounterBody = z.strictObject({
   name: z
-    .string({ error: 'must be a string' })
+    .string({ error: typeRule('must be a string') })
     .trim()
     .max(100, { error: 'must be at most 100 characters' })
     .optional(),
   initialValue: wholeNumber(initialRule, 0, Number.MAX_SAFE_INTEGER),
   shards: wholeNumber(shardsRule, 1, MAX_SHARDS),
-  bounded: z.boolean({ error: 'must be true or false' }).default(true),
+  bounded: z.boolean({ error: typeRule('must be true or false') }).default(true),
 });
 
 export const amountBody = z.strictObject({
@@ -36,7 +47,10 @@ export const countBody = z.strictObject({
   count: wholeNumber(`must be a whole number from 1 to ${MAX_SHARDS - 1}`, 1, MAX_SHARDS - 1),
 });
 
-export const counterId = z.uuid({ error: 'must be a UUID' });
+/** Any 8-4-4-4-12 hex id, not only RFC 4122 variants: people type IDs by hand. */
+export const counterId = z.guid({
+  error: 'must be a UUID such as 1b4e28ba-2fa1-4d2b-883f-0016d3cca427',
+});
 
 export type CreateCounterBody = z.infer<typeof createCounterBody>;
 

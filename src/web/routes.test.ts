@@ -170,7 +170,7 @@ describe('webRoutes', () => {
 
     it.each([
       [{ initialValue: 'abc', shards: '10' }, 'Initial value must be a whole number'],
-      [{ initialValue: '', shards: '10' }, 'Initial value must be a whole number'],
+      [{ initialValue: '', shards: '10' }, 'Initial value is required'],
       [{ initialValue: '1.5', shards: '10' }, 'Initial value must be a whole number'],
       [{ initialValue: '1000', shards: '0' }, 'Shards must be a whole number from 1 to 100'],
       [{ initialValue: '1000', shards: '101' }, 'Shards must be a whole number from 1 to 100'],

@@ -108,6 +108,21 @@ describe('POST /api/counters/:id/decrement and /increment', () => {
     expect(after).toEqual(before);
   });
 
+  it('should name an unknown field before the field it probably replaced', async () => {
+    const response = await postJson(`${server.url}/api/counters/${counterId}/decrement`, {
+      value: 5,
+    });
+    await expectProblem(response, 400, 'invalid_request', 'value');
+  });
+
+  it('should say what came instead of a number', async () => {
+    const response = await postJson(`${server.url}/api/counters/${counterId}/decrement`, {
+      amount: '5',
+    });
+    const body = await expectProblem(response, 400, 'invalid_request', 'amount');
+    expect(body.error.message).toContain('got a string');
+  });
+
   it('should apply a decrement and an increment exactly', async () => {
     const { id } = (await (
       await postJson(`${server.url}/api/counters`, { initialValue: 10, shards: 3 })
@@ -146,7 +161,7 @@ describe('POST /api/counters/:id/decrement and /increment', () => {
 
     const response = await postJson(`${server.url}/api/counters/${id}/increment`, { amount: 2 });
 
-    await expectProblem(response, 400, 'invalid', 'amount');
+    await expectProblem(response, 400, 'invalid_request', 'amount');
   });
 });
 
@@ -161,6 +176,11 @@ describe('counter ids', () => {
       `${server.url}/api/counters/00000000-0000-4000-8000-000000000000/decrement`,
       { amount: 1 },
     );
+    await expectProblem(response, 404, 'not_found');
+  });
+
+  it('should look up a hand-typed id that is UUID-shaped but not RFC 4122', async () => {
+    const response = await fetch(`${server.url}/api/counters/11111111-2222-3333-4444-555555555555`);
     await expectProblem(response, 404, 'not_found');
   });
 
@@ -200,12 +220,12 @@ describe('split and merge', () => {
 
   it('should refuse a merge that would leave no active shard', async () => {
     const response = await postJson(`${server.url}/api/counters/${counterId}/merge`, { count: 4 });
-    await expectProblem(response, 400, 'invalid', 'count');
+    await expectProblem(response, 400, 'invalid_request', 'count');
   });
 
   it('should refuse a split past 100 shards', async () => {
     const response = await postJson(`${server.url}/api/counters/${counterId}/split`, { count: 97 });
-    await expectProblem(response, 400, 'invalid', 'count');
+    await expectProblem(response, 400, 'invalid_request', 'count');
   });
 });
 

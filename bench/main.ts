@@ -65,7 +65,9 @@ async function main(argv: string[]): Promise<number> {
   const seconds = (performance.now() - started) / 1000;
   console.log(`bench: ${seconds.toFixed(0)} s in all`);
 
-  if (!options.profile) await writeResults(table, options.load, seconds, loadAtStart);
+  // Only full runs replace the committed results; a quick look must not overwrite them.
+  const quick = options.load.measureSeconds < 5;
+  if (!options.profile && !quick) await writeResults(table, options.load, seconds, loadAtStart);
 
   // The bar is the product's: a wrong count elsewhere is reported, but only the product fails.
   let failed = false;

@@ -23,7 +23,8 @@ at several concurrencies, on loopback. About two minutes with the defaults.
 Options:
   --scenarios <list>    comma-separated, from ${SCENARIOS.join(', ')} (default: all)
   --connections <list>  comma-separated concurrencies (default ${DEFAULT_CONNECTIONS.join(',')})
-  --quick               1 s per measurement instead of 5 s, for trying things out
+  --quick               1 s per measurement instead of 5 s, for trying things out;
+                        prints the table but leaves bench/results/ as it was
   --profile             profile the targets with --cpu-prof and print where their CPU went
                         (default then: distributed at 64 connections)
   -h, --help            show this help`;

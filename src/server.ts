@@ -7,6 +7,7 @@ import { startKeySweeper, type KeySweeper } from './cosmos/key-sweeper.js';
 import type { Store } from './cosmos/store.js';
 import type { CounterService } from './counter/model.js';
 import { createCounterService, type CounterServiceOptions } from './counter/service.js';
+import { translateStoreError } from './counter/store-errors.js';
 import { createApp } from './http/app.js';
 import type { Readiness } from './http/health.js';
 import type { Logger } from './logger.js';
@@ -119,8 +120,8 @@ async function readiness(connection: StoreConnection): Promise<Readiness> {
     await status.store.container.read({ abortSignal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
     return { ready: true, store: status.store.description };
   } catch (error) {
-    const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    return { ready: false, cause: `the store did not answer: ${message}` };
+    const failure = translateStoreError(error, 'read');
+    return { ready: false, cause: `the store did not answer: ${failure.message}` };
   }
 }
 

@@ -15,6 +15,8 @@ export interface EmbeddedEmulator {
 export async function startEmbeddedEmulator(port = 0): Promise<EmbeddedEmulator> {
   // Keep-alive: otherwise every store request opens a new TCP connection to the emulator.
   const server = createHttpServer({ keepAlive: true });
+  // Longer than the client keeps an idle socket, so it never writes to one the server just closed.
+  server.keepAliveTimeout = 120_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => resolve());

@@ -140,6 +140,9 @@ export class IdempotentWrites {
 
     for (let round = 0; round < ROUNDS; round++) {
       if (Date.now() > stopSendingAt) {
+        // Every patch sent so far was refused: nothing of ours can still land, so let the next
+        // request with this key take over at once.
+        await this.release(doc, etag);
         throw new OutcomeUnknown('the update took too long; retry with the same Idempotency-Key');
       }
 
@@ -158,7 +161,7 @@ export class IdempotentWrites {
         // Refused by the store as a whole (throttled, unavailable): nothing was applied, so a
         // retry need not wait for this ownership to lapse. A timeout is not such a refusal.
         if (error instanceof StoreThrottled || error instanceof StoreUnavailable) {
-          await this.docs.replaceIfUnchanged({ ...doc, expires: 0 }, etag).catch(() => undefined);
+          await this.release(doc, etag);
         }
         throw error;
       }
@@ -208,7 +211,13 @@ export class IdempotentWrites {
         await gatherInto(this.docs, this.cache, snapshot, pinned, -delta);
       }
     }
+    await this.release(doc, etag);
     throw new Contended(100);
+  }
+
+  /** Give up ownership early, when no patch of ours can still land; best effort. */
+  private async release(doc: IdempotencyDoc, etag: string): Promise<void> {
+    await this.docs.replaceIfUnchanged({ ...doc, expires: 0 }, etag).catch(() => undefined);
   }
 
   /** A marker patch on its own; false if the shard already had one for this key. */

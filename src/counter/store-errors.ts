@@ -25,6 +25,11 @@ export function translateStoreError(error: unknown, kind: RequestKind): Error {
   const status = statusOf(error);
   const retryAfter = retryAfterOf(error);
   if (status === 429) return new StoreThrottled(retryAfter);
+  // Documents that are missing are answered where they are read; a 404 that gets here means
+  // the database or container itself is gone (an emulator restarted empty, say).
+  if (status === 404) {
+    return new StoreUnavailable(retryAfter, 'the database or container was not found');
+  }
   if (status === 503 || status === 502 || status === 500) {
     return new StoreUnavailable(retryAfter, `the store answered ${status}`);
   }

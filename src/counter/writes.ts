@@ -62,6 +62,7 @@ export class Writes {
    * or would leave the safe integer range. Read the whole counter and decide from the facts.
    */
   private async applySlowly(counterId: string, delta: number): Promise<ApplyResult> {
+    let resumed = false;
     for (let round = 0; round < ROUNDS; round++) {
       if (round > 0) await sleep(Math.random() * BACKOFF_MS * round);
       const snapshot = await this.snapshot(counterId);
@@ -71,12 +72,16 @@ export class Writes {
       if (bounded && total + delta < 0) throw new Insufficient(-delta, total);
 
       const active = snapshot.shards.filter((s) => s.status === 'active');
-      if (active.length === 0) {
-        // Only an interrupted merge leaves this; finishing it gives the counter a shard again.
+      const fits = active.filter((s) => fitsShard(s, delta, bounded));
+      const draining = snapshot.shards.some((s) => s.status === 'draining');
+      if (fits.length === 0 && draining && !resumed) {
+        // Units sit in a shard an interrupted merge left draining (or no shard is active at
+        // all): finishing that merge, once its lease has lapsed, puts them back in reach.
+        resumed = true;
         await this.resume(counterId);
         continue;
       }
-      const fits = active.filter((s) => fitsShard(s, delta, bounded));
+      if (active.length === 0) continue;
       for (const shard of shuffled(fits)) {
         if (await this.patch(counterId, shard.id, delta, bounded)) {
           return { counterId, delta, shardId: shard.id };

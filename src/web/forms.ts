@@ -39,7 +39,8 @@ export function createFormValues(body: FormBody): CreateFormValues {
     name: text(body, 'name'),
     initialValue: text(body, 'initialValue'),
     shards: text(body, 'shards'),
-    bounded: text(body, 'bounded') !== '',
+    // A ticked checkbox sends 'on'; a hand-made post may say false.
+    bounded: !['', 'false', 'off', '0'].includes(text(body, 'bounded').toLowerCase()),
   };
 }
 

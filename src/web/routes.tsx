@@ -78,7 +78,7 @@ export function webRoutes(deps: WebDeps): Hono {
   });
 
   app.get('/open', async (c) => {
-    const id = (c.req.query('id') ?? '').trim();
+    const id = (c.req.query('id') ?? '').trim().toLowerCase();
     const problem = unknownIdMessage(id);
     if (problem !== undefined) {
       return c.html(<StartPage ctx={ctx} openId={id} openError={problem} />, 404);
@@ -97,7 +97,7 @@ export function webRoutes(deps: WebDeps): Hono {
   });
 
   app.get('/counters/:id', async (c) => {
-    const id = c.req.param('id');
+    const id = c.req.param('id').toLowerCase();
     const problem = unknownIdMessage(id);
     if (problem !== undefined)
       return c.html(<StartPage ctx={ctx} openId={id} openError={problem} />, 404);
@@ -110,14 +110,14 @@ export function webRoutes(deps: WebDeps): Hono {
   });
 
   app.get('/counters/:id/live', async (c) => {
-    const id = c.req.param('id');
+    const id = c.req.param('id').toLowerCase();
     const loaded = unknownIdMessage(id) === undefined ? await load(id) : notACounter(id);
     return c.html(<Live id={id} loaded={loaded} />, 'view' in loaded ? 200 : loaded.status);
   });
 
   for (const op of ['split', 'merge'] as const) {
     app.post(`/counters/:id/${op}`, async (c) => {
-      const id = c.req.param('id');
+      const id = c.req.param('id').toLowerCase();
       if (unknownIdMessage(id) !== undefined) return answer(c, id, notACounter(id));
 
       const count = parseCountForm(await c.req.parseBody());

@@ -35,4 +35,21 @@ describe('resuming interrupted merges', () => {
       amount: 0,
     });
   });
+
+  it('should let a decrement reach units a dead merge left in draining shards', async () => {
+    const counters = createCounterService(store.container);
+    const created = await counters.create({ initialValue: 40, shards: 4, bounded: true });
+    for (const shard of created.shards.slice(1)) {
+      await store.container.item(shard.id, created.id).patch({
+        operations: [{ op: 'set', path: '/status', value: 'draining' }],
+      });
+    }
+
+    const result = await counters.apply(created.id, -25);
+
+    const after = await counters.get(created.id);
+    expect(result.delta).toBe(-25);
+    expect(after.aggregate).toBe(15);
+    expect(after.shards.filter((s) => s.status === 'draining')).toHaveLength(0);
+  });
 });

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { CounterService } from '../counter/model.js';
-import { parseBody, validate } from './body.js';
+import { parseBody, UnsupportedMediaType, validate } from './body.js';
 import { IDEMPOTENCY_HEADER } from './problem.js';
 import {
   amountBody,
@@ -14,6 +14,13 @@ import {
 /** The JSON API under /api. Each route: parse, call the counter core, answer. */
 export function apiRoutes(counters: CounterService): Hono {
   const api = new Hono();
+
+  // Only JSON bodies: a browser cannot send those cross-site without CORS, so another site's
+  // page cannot drive this API with a plain form or a text/plain post.
+  api.use('*', async (c, next) => {
+    if (c.req.method !== 'POST' || isJson(c.req.header('content-type'))) return next();
+    throw new UnsupportedMediaType();
+  });
 
   api.post('/counters', async (c) => {
     const body = await parseBody(c, createCounterBody);
@@ -59,6 +66,11 @@ export function apiRoutes(counters: CounterService): Hono {
   api.get('/metrics', (c) => c.json({ writes: counters.writeStats() }));
 
   return api;
+}
+
+function isJson(contentType: string | undefined): boolean {
+  const type = contentType?.split(';')[0]?.trim().toLowerCase() ?? '';
+  return type === 'application/json' || (type.startsWith('application/') && type.endsWith('+json'));
 }
 
 /** Counter IDs are UUIDs, stored lower case; `ABC…` and `abc…` name the same counter. */

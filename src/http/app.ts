@@ -4,7 +4,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { CounterService } from '../counter/model.js';
 import type { Logger } from '../logger.js';
 import { apiRoutes } from './api.js';
-import { BadRequest } from './body.js';
+import { BadRequest, UnsupportedMediaType } from './body.js';
 import { healthRoutes, type Readiness } from './health.js';
 import { problemOf, problemResponse } from './problem.js';
 
@@ -61,6 +61,13 @@ export function createApp(deps: AppDeps): Hono {
         code: error.code,
         message: error.message,
         field: error.field,
+      });
+    }
+    if (error instanceof UnsupportedMediaType) {
+      return problemResponse(c, {
+        status: 415,
+        code: 'unsupported_media_type',
+        message: error.message,
       });
     }
     if (error instanceof HTTPException) {

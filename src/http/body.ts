@@ -12,6 +12,13 @@ export class BadRequest extends Error {
   }
 }
 
+/** A POST whose body is not declared as JSON. */
+export class UnsupportedMediaType extends Error {
+  constructor() {
+    super('send the body as JSON, with the header Content-Type: application/json');
+  }
+}
+
 /** Parse the JSON body and validate it; every failure names the field and the rule. */
 export async function parseBody<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {
   const text = await c.req.text();

@@ -68,6 +68,15 @@ describe('POST /api/counters', () => {
     await expectProblem(response, 400, 'invalid_request', field);
   });
 
+  it('should refuse a body not sent as JSON with 415, so a cross-site form cannot post', async () => {
+    const response = await fetch(`${server.url}/api/counters`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain', origin: 'https://elsewhere.example' },
+      body: JSON.stringify({ initialValue: 1, shards: 1 }),
+    });
+    await expectProblem(response, 415, 'unsupported_media_type');
+  });
+
   it('should refuse malformed JSON with 400', async () => {
     const response = await postJson(`${server.url}/api/counters`, '{"initialValue": 1,');
     await expectProblem(response, 400, 'invalid_json');

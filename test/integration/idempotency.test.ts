@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/server.js';
 import { sweepOnce } from '../../src/cosmos/key-sweeper.js';
 import { createCounterService } from '../../src/counter/service.js';
-import { startTestServer } from '../support/server.js';
+import { postJson, startTestServer } from '../support/server.js';
 
 let server: RunningServer;
 
@@ -16,17 +16,17 @@ afterAll(async () => {
 });
 
 async function createCounter(initialValue: number, shards = 5): Promise<string> {
-  const response = await fetch(`${server.url}/api/counters`, {
-    method: 'POST',
-    body: JSON.stringify({ initialValue, shards }),
-  });
+  const response = await postJson(`${server.url}/api/counters`, { initialValue, shards });
   return ((await response.json()) as { id: string }).id;
 }
 
 function update(id: string, route: string, amount: number, key?: string) {
   return fetch(`${server.url}/api/counters/${id}/${route}`, {
     method: 'POST',
-    headers: key === undefined ? {} : { 'Idempotency-Key': key },
+    headers: {
+      'content-type': 'application/json',
+      ...(key === undefined ? {} : { 'Idempotency-Key': key }),
+    },
     body: JSON.stringify({ amount }),
   });
 }
@@ -136,10 +136,7 @@ describe('Idempotency-Key', () => {
     const id = await createCounter(100, 6);
     const keys = Array.from({ length: 30 }, () => randomUUID());
 
-    const merge = fetch(`${server.url}/api/counters/${id}/merge`, {
-      method: 'POST',
-      body: JSON.stringify({ count: 5 }),
-    });
+    const merge = postJson(`${server.url}/api/counters/${id}/merge`, { count: 5 });
     const first = await Promise.all(keys.map((k) => update(id, 'decrement', 1, k)));
     await merge;
     const again = await Promise.all(keys.map((k) => update(id, 'decrement', 1, k)));

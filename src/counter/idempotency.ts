@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { aggregateOf } from './aggregate.js';
-import { REFUSED, type CounterDocuments, type Versioned } from './documents.js';
+import { REFUSED, type CounterDocuments, type Snapshot, type Versioned } from './documents.js';
 import {
   Contended,
   CounterNotFound,
@@ -12,9 +12,9 @@ import {
   StoreThrottled,
   StoreUnavailable,
 } from './errors.js';
-import type { ApplyResult, IdempotencyDoc, IdempotentOutcome, Mark } from './model.js';
+import type { ApplyResult, IdempotencyDoc, IdempotentOutcome, Mark, ShardDoc } from './model.js';
 import type { StepLog } from './management.js';
-import { rangeCondition } from './ranges.js';
+import { checkRange, fitsShard, rangeCondition } from './ranges.js';
 import { finishTransfers, gatherInto } from './rebalance.js';
 import { shuffled, type ShardCache } from './shard-cache.js';
 
@@ -193,7 +193,9 @@ export class IdempotentWrites {
       if (snapshot === undefined) throw new CounterNotFound(counterId);
       const total = aggregateOf(snapshot.shards);
       const short = bounded && delta < 0 && total + delta < 0;
-      const outOfRange = Math.abs(total + delta) > Number.MAX_SAFE_INTEGER;
+      const outOfRange =
+        !inRange(total, delta, bounded) ||
+        (delta > 0 && !fitsShard(pinnedOf(snapshot, doc.shard), delta, bounded));
       if (decided === 'refused' || short || outOfRange) {
         if (decided === undefined && !(await this.setMark(counterId, doc.shard, mark, 'refused')))
           continue;
@@ -276,4 +278,19 @@ function answer(counterId: string, delta: number, outcome: IdempotentOutcome): A
 
 function digest(key: string): string {
   return createHash('sha256').update(key).digest('hex');
+}
+
+function inRange(total: number, delta: number, bounded: boolean): boolean {
+  try {
+    checkRange(total, delta, bounded);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function pinnedOf(snapshot: Snapshot, shardId: string): ShardDoc {
+  const shard = snapshot.shards.find((s) => s.id === shardId);
+  if (shard === undefined) throw new Error(`shard ${shardId} missing from its counter`);
+  return shard;
 }

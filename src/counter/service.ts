@@ -12,6 +12,7 @@ import type {
   CreateCounterInput,
 } from './model.js';
 import { IdempotentWrites } from './idempotency.js';
+import { checkInitial } from './ranges.js';
 import { ShardCache } from './shard-cache.js';
 import { splitAmount } from './split-amount.js';
 import { Writes } from './writes.js';
@@ -85,6 +86,7 @@ export function createCounterService(
  * so a crash half way leaves only unreachable shards, never a counter with a wrong total.
  */
 async function create(docs: CounterDocuments, input: CreateCounterInput): Promise<CounterView> {
+  checkInitial(input.initialValue, input.shards);
   const id = randomUUID();
   const shards = splitAmount(input.initialValue, input.shards).map((amount, i) =>
     emptyShard(id, i + 1, amount),

@@ -1,10 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { aggregateOf } from './aggregate.js';
 import { REFUSED, type CounterDocuments, type Snapshot } from './documents.js';
-import { Contended, CounterNotFound, Insufficient } from './errors.js';
+import { Contended, CounterNotFound, Insufficient, InvalidOperation } from './errors.js';
 import { GroupCommit } from './group-commit.js';
 import type { ApplyResult, WriteStats } from './model.js';
-import { checkRange, fitsShard, rangeCondition } from './ranges.js';
+import { checkRange, fitsShard, rangeCondition, SHARD_LIMIT } from './ranges.js';
 import { finishTransfers, gatherInto } from './rebalance.js';
 import { shuffled, type ShardCache } from './shard-cache.js';
 
@@ -68,7 +68,7 @@ export class Writes {
       const snapshot = await this.snapshot(counterId);
       const total = aggregateOf(snapshot.shards);
       const bounded = snapshot.counter.bounded;
-      checkRange(total, delta);
+      checkRange(total, delta, bounded);
       if (bounded && total + delta < 0) throw new Insufficient(-delta, total);
 
       const active = snapshot.shards.filter((s) => s.status === 'active');
@@ -82,6 +82,13 @@ export class Writes {
         continue;
       }
       if (active.length === 0) continue;
+      if (fits.length === 0 && (delta > 0 || !bounded)) {
+        throw new InvalidOperation(
+          'amount',
+          `no shard has room for ${delta} (each holds at most ±${SHARD_LIMIT}); ` +
+            'split the counter or use a smaller amount',
+        );
+      }
       for (const shard of shuffled(fits)) {
         if (await this.patch(counterId, shard.id, delta, bounded)) {
           return { counterId, delta, shardId: shard.id };

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/server.js';
 import { startEmbeddedEmulator } from '../../src/cosmos/embedded.js';
+import { SHARD_LIMIT } from '../../src/counter/ranges.js';
 import { postJson, startTestServer } from '../support/server.js';
 
 let server: RunningServer;
@@ -160,17 +161,48 @@ describe('POST /api/counters/:id/decrement and /increment', () => {
     await expectProblem(response, 409, 'insufficient');
   });
 
-  it('should refuse an increment that would leave the safe integer range', async () => {
+  it('should refuse an increment past what a shard may hold, naming amount', async () => {
     const { id } = (await (
-      await postJson(`${server.url}/api/counters`, {
-        initialValue: Number.MAX_SAFE_INTEGER - 1,
-        shards: 1,
-      })
+      await postJson(`${server.url}/api/counters`, { initialValue: SHARD_LIMIT - 1, shards: 1 })
     ).json()) as { id: string };
 
     const response = await postJson(`${server.url}/api/counters/${id}/increment`, { amount: 2 });
 
     await expectProblem(response, 400, 'invalid_request', 'amount');
+    const read = (await (await fetch(`${server.url}/api/counters/${id}`)).json()) as {
+      aggregate: number;
+    };
+    expect(read.aggregate).toBe(SHARD_LIMIT - 1);
+  });
+
+  it('should refuse an initial value past what its shards may hold, naming it', async () => {
+    const response = await postJson(`${server.url}/api/counters`, {
+      initialValue: Number.MAX_SAFE_INTEGER,
+      shards: 4,
+    });
+    await expectProblem(response, 400, 'invalid_request', 'initialValue');
+  });
+
+  it('should keep the total exact where the old limits let it drift past 2^53', async () => {
+    const { id } = (await (
+      await postJson(`${server.url}/api/counters`, {
+        initialValue: SHARD_LIMIT * 4,
+        shards: 4,
+        bounded: false,
+      })
+    ).json()) as { id: string };
+
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        postJson(`${server.url}/api/counters/${id}/increment`, { amount: 2_000_000_000_000_000 }),
+      ),
+    );
+
+    expect(answers.map((a) => a.status)).toEqual(Array(6).fill(400));
+    const read = (await (await fetch(`${server.url}/api/counters/${id}`)).json()) as {
+      aggregate: number;
+    };
+    expect(read.aggregate).toBe(SHARD_LIMIT * 4);
   });
 });
 

@@ -4,6 +4,7 @@ import type { Container } from '@azure/cosmos';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { loadConfig } from '../src/config.js';
+import { statusOf } from '../src/cosmos/status.js';
 import { openStore } from '../src/cosmos/store.js';
 import type { Logger } from '../src/logger.js';
 import { startServer } from '../src/server.js';
@@ -171,15 +172,6 @@ function amountOf(body: unknown): number | undefined {
     typeof body === 'object' && body !== null && 'amount' in body ? body.amount : undefined;
   return typeof amount === 'number' && Number.isSafeInteger(amount) && amount > 0
     ? amount
-    : undefined;
-}
-
-function statusOf(error: unknown): number | undefined {
-  return typeof error === 'object' &&
-    error !== null &&
-    'code' in error &&
-    typeof error.code === 'number'
-    ? error.code
     : undefined;
 }
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Container } from '@azure/cosmos';
+import { statusOf } from './status.js';
 
 export class StoreCheckError extends Error {}
 
@@ -28,13 +29,4 @@ export async function checkConditionalPatch(container: Container): Promise<void>
     'the store applied a patch whose filter predicate was false: it does not enforce ' +
       'conditional patches, so bounded counters could go below zero. Refusing to start.',
   );
-}
-
-function statusOf(error: unknown): number | undefined {
-  return typeof error === 'object' &&
-    error !== null &&
-    'code' in error &&
-    typeof error.code === 'number'
-    ? error.code
-    : undefined;
 }

@@ -1,6 +1,7 @@
 import type { Container, PatchOperation } from '@azure/cosmos';
 import type { CounterDoc, IdempotencyDoc, ShardDoc } from './model.js';
-import { statusOf, translateStoreError } from './store-errors.js';
+import { statusOf } from '../cosmos/status.js';
+import { translateStoreError } from './store-errors.js';
 
 /**
  * Reads and writes of one counter's documents. Every call stays inside the counter's logical

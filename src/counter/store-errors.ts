@@ -1,3 +1,4 @@
+import { statusOf } from '../cosmos/status.js';
 import { CounterError, OutcomeUnknown, StoreThrottled, StoreUnavailable } from './errors.js';
 
 /**
@@ -9,14 +10,6 @@ import { CounterError, OutcomeUnknown, StoreThrottled, StoreUnavailable } from '
 export type RequestKind = 'read' | 'write';
 
 const DEFAULT_RETRY_MS = 1000;
-
-export function statusOf(error: unknown): number | undefined {
-  if (typeof error !== 'object' || error === null) return undefined;
-  const code = (error as { code?: unknown; statusCode?: unknown }).code;
-  if (typeof code === 'number') return code;
-  const statusCode = (error as { statusCode?: unknown }).statusCode;
-  return typeof statusCode === 'number' ? statusCode : undefined;
-}
 
 /** Translate any error thrown by the Cosmos client; domain errors pass through unchanged. */
 export function translateStoreError(error: unknown, kind: RequestKind): Error {

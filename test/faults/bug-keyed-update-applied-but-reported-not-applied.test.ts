@@ -1,19 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/server.js';
-import {
-  killAll,
-  startEmulatorProcess,
-  type EmulatorProcess,
-} from '../support/emulator-process.js';
-import {
-  startFaultProxy,
-  type FaultProxy,
-  type HookDecision,
-  type RequestInfo,
-} from '../support/fault-proxy.js';
-import { startTestServer } from '../support/server.js';
+import type { RequestInfo } from '../support/fault-proxy.js';
 import { call, createCounter, readCounter, show } from './api.js';
+import { startFaultStack, type FaultStack } from './stack.js';
 
 /**
  * Regression test for a product bug found by the fault tests (fixed in 26c3b7e).
@@ -26,25 +16,16 @@ import { call, createCounter, readCounter, show } from './api.js';
  * After the patch that applied the update, only 200 (or `outcome_unknown`) is a true answer.
  */
 
-let emulator: EmulatorProcess;
-let proxy: FaultProxy;
+let stack: FaultStack;
 let server: RunningServer;
-let hook: ((info: RequestInfo) => HookDecision | undefined) | undefined;
 
 beforeAll(async () => {
-  emulator = await startEmulatorProcess();
-  proxy = await startFaultProxy({
-    target: emulator.endpoint,
-    retryAfterMs: 10,
-    onRequest: (info) => hook?.(info),
-  });
-  server = await startTestServer({ COSMOS_ENDPOINT: proxy.url, COSMOS_KEY: 'fault-test-key' });
+  stack = await startFaultStack({}, { retryAfterMs: 10 });
+  ({ server } = stack);
 });
 
 afterAll(async () => {
-  await server?.close();
-  await proxy?.close();
-  await killAll();
+  await stack?.close();
 });
 
 /** The write that stores a key's outcome: a replace of its record carrying `outcome`. */
@@ -61,13 +42,13 @@ describe('bug: a keyed update that was applied is reported as not applied', () =
   ] as const)('should not answer %s after the update landed', async (_name, fault, times) => {
     const { id } = await createCounter(server.url, { initialValue: 10, shards: 1 });
     let left: number = times;
-    hook = (info) => (isOutcomeWrite(info) && left-- > 0 ? { fault } : undefined);
+    stack.hook = (info) => (isOutcomeWrite(info) && left-- > 0 ? { fault } : undefined);
 
     const answer = await call(`${server.url}/api/counters/${id}/increment`, {
       body: { amount: 5 },
       headers: { 'Idempotency-Key': randomUUID() },
     });
-    hook = undefined;
+    stack.hook = undefined;
     const after = (await readCounter(server.url, id))?.aggregate;
 
     expect(after, 'the update landed').toBe(15);

@@ -1,20 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/server.js';
-import {
-  killAll,
-  startEmulatorProcess,
-  type EmulatorProcess,
-} from '../support/emulator-process.js';
-import {
-  startFaultProxy,
-  type FaultProxy,
-  type HookDecision,
-  type RequestInfo,
-} from '../support/fault-proxy.js';
+import type { FaultProxy, RequestInfo } from '../support/fault-proxy.js';
 import { checkQuiet, History } from '../support/history.js';
-import { startTestServer } from '../support/server.js';
 import { applyDelta, createCounter, manage, readCounter, show } from './api.js';
-import { StoreView, storedTotal } from './store-view.js';
+import { startFaultStack, type FaultStack } from './stack.js';
+import { storedTotal, type StoreView } from './store-view.js';
 
 /**
  * Regression test for a double credit (fixed in 3585e02): two helpers finish the same transfer
@@ -28,29 +18,18 @@ import { StoreView, storedTotal } from './store-view.js';
  * meanwhile another split finishes the transfer. The total must stay exact.
  */
 
-let emulator: EmulatorProcess;
+let stack: FaultStack;
 let proxy: FaultProxy;
 let server: RunningServer;
 let store: StoreView;
-let hook: ((info: RequestInfo) => HookDecision | undefined) | undefined;
 
 beforeAll(async () => {
-  emulator = await startEmulatorProcess();
-  store = new StoreView(emulator.endpoint);
-  proxy = await startFaultProxy({ target: emulator.endpoint, onRequest: (info) => hook?.(info) });
-  server = await startTestServer({
-    COSMOS_ENDPOINT: proxy.url,
-    COSMOS_KEY: 'fault-test-key',
-    COSMOS_REQUEST_TIMEOUT_MS: '1000',
-    LEASE_TTL_MS: '1000',
-  });
+  stack = await startFaultStack({ COSMOS_REQUEST_TIMEOUT_MS: '1000', LEASE_TTL_MS: '1000' });
+  ({ proxy, server, store } = stack);
 });
 
 afterAll(async () => {
-  await server?.close();
-  await proxy?.close();
-  store?.dispose();
-  await killAll();
+  await stack?.close();
 });
 
 const isCredit = (info: RequestInfo) =>
@@ -65,7 +44,7 @@ describe('bug: a late helper credits a finished transfer twice', () => {
     let credits = 0;
     let lateCreditSent: () => void = () => undefined;
     const lateCredit = new Promise<void>((resolve) => (lateCreditSent = resolve));
-    hook = (info) => {
+    stack.hook = (info) => {
       if (info.partitionKey !== id || !isCredit(info)) return undefined;
       credits++;
       if (credits === 1) return { fault: 'drop' };
@@ -85,7 +64,7 @@ describe('bug: a late helper credits a finished transfer twice', () => {
     await lateCredit;
     const split = await manage(base, id, 'split');
     await decrement;
-    hook = undefined;
+    stack.hook = undefined;
     await proxy.idle(10_000);
 
     const stored = storedTotal((await store.read(id)).shards);

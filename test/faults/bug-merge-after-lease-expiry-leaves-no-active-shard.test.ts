@@ -1,19 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/server.js';
-import {
-  killAll,
-  startEmulatorProcess,
-  type EmulatorProcess,
-} from '../support/emulator-process.js';
-import {
-  startFaultProxy,
-  type FaultProxy,
-  type HookDecision,
-  type RequestInfo,
-} from '../support/fault-proxy.js';
-import { startTestServer } from '../support/server.js';
+import type { FaultProxy } from '../support/fault-proxy.js';
 import { applyDelta, createCounter, manage, show, sleep } from './api.js';
-import { StoreView } from './store-view.js';
+import { startFaultStack, type FaultStack } from './stack.js';
+import type { StoreView } from './store-view.js';
 
 /**
  * Regression test for a product bug found by the fault tests (fixed in 26c3b7e).
@@ -34,28 +24,18 @@ import { StoreView } from './store-view.js';
 
 const LEASE_TTL_MS = 1_000;
 
-let emulator: EmulatorProcess;
+let stack: FaultStack;
 let proxy: FaultProxy;
 let server: RunningServer;
 let store: StoreView;
-let hook: ((info: RequestInfo) => HookDecision | undefined) | undefined;
 
 beforeAll(async () => {
-  emulator = await startEmulatorProcess();
-  store = new StoreView(emulator.endpoint);
-  proxy = await startFaultProxy({ target: emulator.endpoint, onRequest: (info) => hook?.(info) });
-  server = await startTestServer({
-    COSMOS_ENDPOINT: proxy.url,
-    COSMOS_KEY: 'fault-test-key',
-    LEASE_TTL_MS: String(LEASE_TTL_MS),
-  });
+  stack = await startFaultStack({ LEASE_TTL_MS: String(LEASE_TTL_MS) });
+  ({ proxy, server, store } = stack);
 });
 
 afterAll(async () => {
-  await server?.close();
-  await proxy?.close();
-  store?.dispose();
-  await killAll();
+  await stack?.close();
 });
 
 describe('bug: a merge that outlives its lease can leave a counter with no active shard', () => {
@@ -65,7 +45,7 @@ describe('bug: a merge that outlives its lease can leave a counter with no activ
     expect((await applyDelta(base, id, -1)).outcome).toBe('ok');
 
     let delayed = false;
-    hook = (info) => {
+    stack.hook = (info) => {
       const draining = info.partitionKey === id && info.body.includes('"draining"');
       if (!draining || delayed) return undefined;
       delayed = true;
@@ -77,7 +57,7 @@ describe('bug: a merge that outlives its lease can leave a counter with no activ
     expect((await applyDelta(base, id, -15)).outcome).toBe('ok');
     const second = await manage(base, id, 'merge');
     const firstAnswer = await first;
-    hook = undefined;
+    stack.hook = undefined;
     await proxy.idle(10_000);
 
     const stored = await store.read(id);

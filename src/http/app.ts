@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import type { CounterService } from '../counter/model.js';
@@ -19,6 +19,30 @@ export interface AppDeps {
 /** Request bodies are tiny JSON objects or forms; anything larger is refused with 413. */
 export const BODY_LIMIT_BYTES = 4 * 1024;
 
+/**
+ * 413 for bodies over `maxBytes`. A declared Content-Length is checked before anything is read
+ * (Node's parser holds the body to that length); only a body of unknown length (chunked) goes
+ * through Hono's streaming limit, which costs a copy of the request and is too slow to run on
+ * every update (it cut the API's throughput by three quarters).
+ */
+function limitBody(maxBytes: number): MiddlewareHandler {
+  const tooLarge = (c: Context) =>
+    problemResponse(c, {
+      status: 413,
+      code: 'too_large',
+      message: `the request body is larger than ${maxBytes} bytes`,
+    });
+  const streaming = bodyLimit({ maxSize: maxBytes, onError: tooLarge });
+
+  return async (c, next) => {
+    if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
+    const declared = c.req.header('content-length');
+    if (declared === undefined) return streaming(c, next);
+    if (Number(declared) > maxBytes) return tooLarge(c);
+    return next();
+  };
+}
+
 /** Builds the whole HTTP app from its dependencies; the process entry only listens. */
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
@@ -30,17 +54,7 @@ export function createApp(deps: AppDeps): Hono {
     deps.log.info({ method: c.req.method, path: c.req.path, status: c.res.status, ms }, 'request');
   });
 
-  app.use(
-    bodyLimit({
-      maxSize: BODY_LIMIT_BYTES,
-      onError: (c) =>
-        problemResponse(c, {
-          status: 413,
-          code: 'too_large',
-          message: `the request body is larger than ${BODY_LIMIT_BYTES} bytes`,
-        }),
-    }),
-  );
+  app.use(limitBody(BODY_LIMIT_BYTES));
 
   app.route('/', healthRoutes(deps.readiness));
   app.route('/api', apiRoutes(deps.counters));

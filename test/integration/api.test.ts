@@ -78,6 +78,23 @@ describe('POST /api/counters', () => {
     await expectProblem(response, 415, 'unsupported_media_type');
   });
 
+  it('should refuse an oversized body of undeclared length (chunked) with 413', async () => {
+    const chunk = new TextEncoder().encode(' '.repeat(1024));
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let i = 0; i < 8; i++) controller.enqueue(chunk);
+        controller.close();
+      },
+    });
+    const response = await fetch(`${server.url}/api/counters`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+      duplex: 'half',
+    } as RequestInit);
+    await expectProblem(response, 413, 'too_large');
+  });
+
   it('should refuse malformed JSON with 400', async () => {
     const response = await postJson(`${server.url}/api/counters`, '{"initialValue": 1,');
     await expectProblem(response, 400, 'invalid_json');

@@ -54,7 +54,7 @@ export function createCounterService(
 ): CounterService {
   const docs = new CounterDocuments(container, options.keysContainer);
   const cache = new ShardCache(docs, options.shardListTtlMs ?? 2_000);
-  const writes = new Writes(docs, cache, options.maxBusyShards ?? 2, (counterId) =>
+  const writes = new Writes(docs, cache, options.maxBusyShards ?? 1, (counterId) =>
     management.resume(counterId),
   );
   const idempotent = new IdempotentWrites(docs, cache, {

@@ -41,7 +41,8 @@ interface Lane extends ShardTarget {
 
 export class GroupCommit {
   private readonly lanes = new Map<string, Lane>();
-  private readonly busyByCounter = new Map<string, number>();
+  /** The lanes of each counter with a patch in flight; at most `maxBusyShards` each. */
+  private readonly busyByCounter = new Map<string, Set<Lane>>();
   private readonly totals: BatchStats = { patches: 0, updates: 0, maxBatch: 0 };
 
   /**
@@ -65,14 +66,14 @@ export class GroupCommit {
    * shard with the shortest queue.
    */
   choose(counterId: string, candidates: readonly string[]): string | undefined {
-    const busy = this.busyByCounter.get(counterId) ?? 0;
+    const busy = this.busyByCounter.get(counterId);
+    if (busy === undefined) return candidates[0];
+    if (busy.size < this.maxBusyShards) {
+      const idle = candidates.find((shardId) => !this.lanes.get(laneKey(counterId, shardId))?.busy);
+      return idle ?? candidates[0];
+    }
     let shortest: Lane | undefined;
-    for (const shardId of candidates) {
-      const lane = this.lanes.get(laneKey(counterId, shardId));
-      if (lane === undefined || !lane.busy) {
-        if (busy < this.maxBusyShards) return shardId;
-        continue;
-      }
+    for (const lane of busy) {
       if (shortest === undefined || lane.queue.length < shortest.queue.length) shortest = lane;
     }
     return shortest?.shardId ?? candidates[0];
@@ -99,7 +100,9 @@ export class GroupCommit {
   /** Send batches until the queue is empty, then free the lane. */
   private async drain(lane: Lane): Promise<void> {
     lane.busy = true;
-    this.busyByCounter.set(lane.counterId, (this.busyByCounter.get(lane.counterId) ?? 0) + 1);
+    let busy = this.busyByCounter.get(lane.counterId);
+    if (busy === undefined) this.busyByCounter.set(lane.counterId, (busy = new Set()));
+    busy.add(lane);
     try {
       while (lane.queue.length > 0) {
         const batch = lane.queue.splice(0);
@@ -107,9 +110,8 @@ export class GroupCommit {
       }
     } finally {
       lane.busy = false;
-      const busy = (this.busyByCounter.get(lane.counterId) ?? 1) - 1;
-      if (busy > 0) this.busyByCounter.set(lane.counterId, busy);
-      else this.busyByCounter.delete(lane.counterId);
+      busy.delete(lane);
+      if (busy.size === 0) this.busyByCounter.delete(lane.counterId);
       this.lanes.delete(laneKey(lane.counterId, lane.shardId));
     }
   }

@@ -1,4 +1,5 @@
 import type { Container, PatchOperation } from '@azure/cosmos';
+import { CounterNotFound } from './errors.js';
 import type { CounterDoc, IdempotencyDoc, ShardDoc } from './model.js';
 import { statusOf } from '../cosmos/status.js';
 import { translateStoreError } from './store-errors.js';
@@ -38,8 +39,11 @@ export class CounterDocuments {
     private readonly keys: Container = container,
   ) {}
 
-  /** One single-partition query: the counter document and all its shards, as one snapshot. */
-  async snapshot(counterId: string): Promise<Snapshot | undefined> {
+  /**
+   * One single-partition query: the counter document and all its shards, as one snapshot.
+   * Throws CounterNotFound when the counter document is not there (yet, or at all).
+   */
+  async snapshot(counterId: string): Promise<Snapshot> {
     const readAt = Date.now();
     const docs = await this.call('read', async () => {
       const query = this.container.items.query<StoredDoc>(
@@ -63,7 +67,8 @@ export class CounterDocuments {
         shards.push(doc);
       }
     }
-    return counter === undefined ? undefined : { counter, etag, shards, readAt };
+    if (counter === undefined) throw new CounterNotFound(counterId);
+    return { counter, etag, shards, readAt };
   }
 
   /** A cross-partition query, for start-up only: counters with a merge left half done. */

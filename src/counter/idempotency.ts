@@ -190,7 +190,6 @@ export class IdempotentWrites {
 
       // The pinned shard is active but refused: too few units, or out of range.
       const snapshot = await this.docs.snapshot(counterId);
-      if (snapshot === undefined) throw new CounterNotFound(counterId);
       const total = aggregateOf(snapshot.shards);
       const short = bounded && delta < 0 && total + delta < 0;
       const outOfRange =

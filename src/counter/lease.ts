@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { CounterDocuments } from './documents.js';
-import { CounterNotFound, LeaseLost, ManagementBusy } from './errors.js';
+import { LeaseLost, ManagementBusy } from './errors.js';
 import type { Lease } from './model.js';
 
 /**
@@ -59,7 +59,6 @@ async function write(
   next: (current: Lease | undefined) => Lease | undefined,
 ): Promise<void> {
   const snapshot = await docs.snapshot(counterId);
-  if (snapshot === undefined) throw new CounterNotFound(counterId);
 
   const { lease: current, ...rest } = snapshot.counter;
   const lease = next(current);

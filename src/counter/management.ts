@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { viewOf } from './aggregate.js';
 import { REFUSED, type CounterDocuments, type Snapshot } from './documents.js';
-import { CounterNotFound, InvalidOperation, LeaseLost, ManagementBusy } from './errors.js';
+import { InvalidOperation, LeaseLost, ManagementBusy } from './errors.js';
 import { acquireLease, type HeldLease } from './lease.js';
 import { MAX_SHARDS, type CounterView, type ShardDoc } from './model.js';
 import { finishTransfers } from './rebalance.js';
@@ -48,8 +48,8 @@ export class Management {
         await this.docs.create(shard);
         this.step(counterId, 'split: shard created', { shard: shard.id });
 
+        amounts.set(shard.id, 0);
         await this.moveHalf(snapshot, amounts, shard.id);
-        amounts.set(shard.id, amounts.get(shard.id) ?? 0);
         await lease.renew();
       }
     });
@@ -117,13 +117,14 @@ export class Management {
       const recovered = await this.recover(counterId);
       await work(lease, recovered);
     } catch (error) {
-      if (error instanceof LeaseLost) await this.ensureActiveShard(await this.read(counterId));
+      if (error instanceof LeaseLost)
+        await this.ensureActiveShard(await this.docs.snapshot(counterId));
       throw error;
     } finally {
       this.cache.forget(counterId);
       await lease.release();
     }
-    const after = await this.read(counterId);
+    const after = await this.docs.snapshot(counterId);
     return viewOf(after.counter, after.shards);
   }
 
@@ -132,7 +133,7 @@ export class Management {
    * merge step (a draining shard is always drained and retired, never reopened).
    */
   private async recover(counterId: string): Promise<Snapshot> {
-    const before = await this.read(counterId);
+    const before = await this.docs.snapshot(counterId);
     let repaired = false;
 
     if (await this.ensureActiveShard(before)) repaired = true;
@@ -147,7 +148,7 @@ export class Management {
       repaired = true;
     }
 
-    return repaired ? this.read(counterId) : before;
+    return repaired ? this.docs.snapshot(counterId) : before;
   }
 
   /**
@@ -188,7 +189,7 @@ export class Management {
       const target = await this.cache.pickActive(counterId, new Set([shardId]));
       if (target === undefined) {
         // Another call that outlived its lease retired the rest; see ensureActiveShard.
-        await this.ensureActiveShard(await this.read(counterId));
+        await this.ensureActiveShard(await this.docs.snapshot(counterId));
         continue;
       }
       await transfer(
@@ -242,12 +243,6 @@ export class Management {
       half,
       moved,
     });
-  }
-
-  private async read(counterId: string): Promise<Snapshot> {
-    const snapshot = await this.docs.snapshot(counterId);
-    if (snapshot === undefined) throw new CounterNotFound(counterId);
-    return snapshot;
   }
 
   private step(counterId: string, message: string, fields: object): void {

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import type { Container } from '@azure/cosmos';
 import { viewOf } from './aggregate.js';
 import { CounterDocuments } from './documents.js';
-import { CounterNotFound } from './errors.js';
 import { emptyShard, Management, type StepLog } from './management.js';
 import type {
   ApplyResult,
@@ -110,6 +109,5 @@ async function create(docs: CounterDocuments, input: CreateCounterInput): Promis
 
 async function get(docs: CounterDocuments, counterId: string): Promise<CounterView> {
   const snapshot = await docs.snapshot(counterId);
-  if (snapshot === undefined) throw new CounterNotFound(counterId);
   return viewOf(snapshot.counter, snapshot.shards);
 }

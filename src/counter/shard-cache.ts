@@ -1,5 +1,4 @@
 import type { CounterDocuments, Snapshot } from './documents.js';
-import { CounterNotFound } from './errors.js';
 
 /**
  * What writers need to know about a counter, kept briefly in memory so a write costs one patch.
@@ -37,7 +36,6 @@ export class ShardCache {
   /** A view read after this call began (joining a read already under way would not be). */
   async refresh(counterId: string): Promise<WriterView> {
     const snapshot = await this.docs.snapshot(counterId);
-    if (snapshot === undefined) throw new CounterNotFound(counterId);
     return this.remember(snapshot);
   }
 

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { aggregateOf } from './aggregate.js';
 import { REFUSED, type CounterDocuments, type Snapshot } from './documents.js';
-import { Contended, CounterNotFound, Insufficient, InvalidOperation } from './errors.js';
+import { Contended, Insufficient, InvalidOperation } from './errors.js';
 import { GroupCommit } from './group-commit.js';
 import type { ApplyResult, WriteStats } from './model.js';
 import { checkRange, fitsShard, rangeCondition, SHARD_LIMIT } from './ranges.js';
@@ -127,7 +127,6 @@ export class Writes {
 
   private async snapshot(counterId: string): Promise<Snapshot> {
     const snapshot = await this.docs.snapshot(counterId);
-    if (snapshot === undefined) throw new CounterNotFound(counterId);
     this.cache.remember(snapshot);
     return snapshot;
   }

@@ -87,7 +87,8 @@ function counterServiceOn(
     service = created;
     created.resumeInterrupted().then(
       (counters) => {
-        if (counters > 0) log.info({ counters }, 'start-up: interrupted merges resumed');
+        if (counters > 0)
+          log.info({ counters }, 'start-up: counters with interrupted merges looked at');
       },
       (error: unknown) => log.warn({ err: error }, 'start-up: could not resume interrupted merges'),
     );

@@ -8,6 +8,7 @@ import type { Store } from './cosmos/store.js';
 import type { CounterService } from './counter/model.js';
 import { createCounterService, type CounterServiceOptions } from './counter/service.js';
 import { translateStoreError } from './counter/store-errors.js';
+import { logRequests } from './http/access-log.js';
 import { createApp } from './http/app.js';
 import type { Readiness } from './http/health.js';
 import type { Logger } from './logger.js';
@@ -51,6 +52,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   });
 
   const server = await listen(app.fetch, config.port, config.host);
+  logRequests(server, log);
   const { port } = server.address() as AddressInfo;
   const shownHost = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
 

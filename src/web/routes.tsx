@@ -3,6 +3,7 @@ import { csrf } from 'hono/csrf';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { CounterService } from '../counter/model.js';
+import { parseForm } from '../http/body.js';
 import { counterId as counterIdSchema } from '../http/schemas.js';
 import { CounterPage, NoticeArea, type Notice } from './counter-page.js';
 import { createFormValues, describeErrors, parseCountForm, parseCreateForm } from './forms.js';
@@ -62,7 +63,7 @@ export function webRoutes(deps: WebDeps): Hono {
   app.get('/', (c) => c.html(<StartPage ctx={ctx} />));
 
   app.post('/counters', async (c) => {
-    const values = createFormValues(await c.req.parseBody());
+    const values = createFormValues(await parseForm(c));
     const input = parseCreateForm(values);
     if (!input.ok)
       return c.html(<StartPage ctx={ctx} create={values} createErrors={input.errors} />, 400);
@@ -120,7 +121,7 @@ export function webRoutes(deps: WebDeps): Hono {
       const id = c.req.param('id').toLowerCase();
       if (unknownIdMessage(id) !== undefined) return answer(c, id, notACounter(id));
 
-      const count = parseCountForm(await c.req.parseBody());
+      const count = parseCountForm(await parseForm(c));
       if (!count.ok) return answer(c, id, await load(id), error(describeErrors(count.errors)), 400);
 
       try {

@@ -115,6 +115,38 @@ describe('POST /api/counters', () => {
   });
 });
 
+describe('dashboard form posts', () => {
+  const postForm = (body: string, contentType: string) =>
+    fetch(`${server.url}/counters`, {
+      method: 'POST',
+      headers: { 'content-type': contentType, origin: server.url },
+      body,
+    });
+
+  it('should refuse a form that is not URL-encoded with 415', async () => {
+    const response = await postForm('{"initialValue":1}', 'application/json');
+    await expectProblem(response, 415, 'unsupported_media_type');
+  });
+
+  it('should refuse an oversized form with 413 and create nothing', async () => {
+    const form = new URLSearchParams({ name: 'x'.repeat(10_000), initialValue: '1', shards: '1' });
+    const response = await postForm(form.toString(), 'application/x-www-form-urlencoded');
+    await expectProblem(response, 413, 'too_large');
+  });
+
+  it('should create a counter from a URL-encoded form', async () => {
+    const form = new URLSearchParams({ name: 'form', initialValue: '5', shards: '2' });
+    const response = await fetch(`${server.url}/counters`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: server.url },
+      body: form.toString(),
+      redirect: 'manual',
+    });
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toMatch(/^\/counters\/[0-9a-f-]{36}$/);
+  });
+});
+
 describe('POST /api/counters/:id/decrement and /increment', () => {
   it.each([
     ['a missing amount', {}],

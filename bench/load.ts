@@ -3,8 +3,13 @@ import autocannon from 'autocannon';
 export interface LoadSettings {
   /** Seconds of unmeasured load first: JIT, connection set-up, the calibration of `amount`. */
   warmupSeconds: number;
-  /** About how long the measured run should take. */
+  /** About how long the measured runs of one scenario at one concurrency should take in all. */
   measureSeconds: number;
+  /**
+   * The measured time is split into this many rounds, and the scenarios take turns round by
+   * round, so a busy minute on a shared machine slows every scenario alike, not just one.
+   */
+  rounds: number;
   /** A measured run still going after this many seconds is stopped and reported as cut short. */
   limitSeconds: number;
 }
@@ -46,6 +51,23 @@ export async function warmUp(
     connections * MIN_REQUESTS_PER_CONNECTION,
     Math.round(rate * settings.measureSeconds),
   );
+}
+
+/** Several runs against one target, taken as one: counts and time added, latencies pooled. */
+export function combineLoads(results: readonly LoadResult[]): LoadResult {
+  return {
+    requests: sum(results, (r) => r.requests),
+    ok: sum(results, (r) => r.ok),
+    non2xx: sum(results, (r) => r.non2xx),
+    errors: sum(results, (r) => r.errors),
+    elapsedMs: sum(results, (r) => r.elapsedMs),
+    latencies: results.flatMap((r) => r.latencies),
+    cutShort: results.some((r) => r.cutShort),
+  };
+}
+
+function sum(results: readonly LoadResult[], of: (r: LoadResult) => number): number {
+  return results.reduce((total, r) => total + of(r), 0);
 }
 
 /**

@@ -10,7 +10,7 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { renderChart } from './chart.js';
 import type { FromTarget, ToTarget } from './ipc.js';
-import { measure, warmUp, type LoadSettings } from './load.js';
+import { combineLoads, measure, warmUp, type LoadResult, type LoadSettings } from './load.js';
 import { USAGE, parseBenchArgs, type BenchOptions } from './options.js';
 import { formatProfile, summarizeProfile, type CpuProfile } from './profile.js';
 import { formatTable, toRow, withRatios, type Row, type TargetStats } from './report.js';
@@ -43,21 +43,20 @@ async function main(argv: string[]): Promise<number> {
   }
   const started = performance.now();
   const rows: Row[] = [];
-  const total = options.scenarios.length * options.connections.length;
-
-  for (const scenario of options.scenarios) {
-    progress(`${scenario}: starting (${DESCRIPTIONS[scenario]})`);
-    const target = await TargetProcess.start(scenario);
-    try {
-      for (const connections of options.connections) {
-        progress(`[${rows.length + 1}/${total}] ${scenario} @ ${connections} connections`);
-        const row = await runOne(target, scenario, connections, options.load, options.profile);
-        rows.push(row);
-        progress(`    ${describeRow(row)}`);
-      }
-    } finally {
-      await target.stop();
+  const targets = new Map<Scenario, TargetProcess>();
+  try {
+    for (const scenario of options.scenarios) {
+      progress(`${scenario}: starting (${DESCRIPTIONS[scenario]})`);
+      targets.set(scenario, await TargetProcess.start(scenario));
     }
+    for (const connections of options.connections) {
+      const measured = await measureInTurns(targets, connections, options);
+      for (const row of measured)
+        progress(`    ${row.scenario} @ ${connections}: ${describeRow(row)}`);
+      rows.push(...measured);
+    }
+  } finally {
+    await Promise.all([...targets.values()].map((target) => target.stop()));
   }
 
   const table = withRatios(rows);
@@ -84,31 +83,54 @@ async function main(argv: string[]): Promise<number> {
   return failed ? 1 : 0;
 }
 
-async function runOne(
-  target: TargetProcess,
-  scenario: Scenario,
+/**
+ * Every scenario at one concurrency: each warms up once, then they take turns for
+ * `rounds` measured runs each, and each scenario's runs are added up into one row.
+ */
+async function measureInTurns(
+  targets: ReadonlyMap<Scenario, TargetProcess>,
   connections: number,
-  settings: LoadSettings,
-  profile: boolean,
-): Promise<Row> {
-  const amount = await warmUp(target.url, connections, settings);
-  // The warm-up ends by dropping connections; what it had in flight still finishes on the server.
-  await target.quiet();
-  const start = await target.value();
-  const before = await target.counters();
-
-  const profileFile = `${PROFILES}${scenario}-${connections}.cpuprofile`;
-  if (profile) await target.profile('start');
-  const load = await measure(target.url, connections, amount, settings.limitSeconds);
-  if (profile) {
-    await target.profile('stop', profileFile);
-    console.log(`\n${await describeProfile(profileFile)}\n`);
+  options: BenchOptions,
+): Promise<Row[]> {
+  const { load: settings } = options;
+  const plans: { scenario: Scenario; target: TargetProcess; perRound: number }[] = [];
+  for (const [scenario, target] of targets) {
+    progress(`${scenario} @ ${connections} connections: warming up`);
+    const amount = await warmUp(target.url, connections, settings);
+    plans.push({ scenario, target, perRound: Math.ceil(amount / settings.rounds) });
   }
 
-  await target.quiet();
-  const after = await target.counters();
-  const end = await target.value();
-  return toRow(scenario, connections, load, { ...before, value: start }, { ...after, value: end });
+  // The warm-ups end by dropping connections; what they had in flight still finishes.
+  const before = new Map<Scenario, TargetStats>();
+  for (const { scenario, target } of plans) {
+    await target.quiet();
+    before.set(scenario, { ...(await target.counters()), value: await target.value() });
+  }
+
+  const loads = new Map<Scenario, LoadResult[]>(plans.map((p) => [p.scenario, []]));
+  for (let round = 1; round <= settings.rounds; round++) {
+    progress(`[${connections} connections] round ${round} of ${settings.rounds}`);
+    for (const { scenario, target, perRound } of plans) {
+      const profileFile = `${PROFILES}${scenario}-${connections}.cpuprofile`;
+      if (options.profile) await target.profile('start');
+      const load = await measure(target.url, connections, perRound, settings.limitSeconds);
+      if (options.profile) {
+        await target.profile('stop', profileFile);
+        console.log(`\n${await describeProfile(profileFile)}\n`);
+      }
+      loads.get(scenario)?.push(load);
+    }
+  }
+
+  const rows: Row[] = [];
+  for (const { scenario, target } of plans) {
+    await target.quiet();
+    const after = { ...(await target.counters()), value: await target.value() };
+    const start = before.get(scenario);
+    if (start === undefined) throw new Error(`no starting count for ${scenario}`);
+    rows.push(toRow(scenario, connections, combineLoads(loads.get(scenario) ?? []), start, after));
+  }
+  return rows;
 }
 
 function describeRow(row: Row): string {

@@ -9,6 +9,7 @@ describe('parseBenchArgs', () => {
     expect(options.connections).toEqual(DEFAULT_CONNECTIONS);
     expect(options.connections).toEqual([1, 16, 64, 256]);
     expect(options.load.measureSeconds).toBe(5);
+    expect(options.load.rounds).toBe(3);
     expect(options.profile).toBe(false);
   });
 
@@ -17,6 +18,7 @@ describe('parseBenchArgs', () => {
       scenarios: ['distributed'],
       connections: [64],
       profile: true,
+      load: { rounds: 1 },
     });
     expect(parseBenchArgs(['--profile', '--connections', '16'])).toMatchObject({
       connections: [16],

@@ -12,21 +12,23 @@ export interface BenchOptions {
 }
 
 export const DEFAULT_CONNECTIONS = [1, 16, 64, 256];
-const FULL: LoadSettings = { warmupSeconds: 1, measureSeconds: 5, limitSeconds: 15 };
-const QUICK: LoadSettings = { warmupSeconds: 0.5, measureSeconds: 1, limitSeconds: 5 };
+const FULL: LoadSettings = { warmupSeconds: 1, measureSeconds: 5, rounds: 3, limitSeconds: 15 };
+const QUICK: LoadSettings = { warmupSeconds: 0.5, measureSeconds: 1, rounds: 3, limitSeconds: 5 };
 
 export const USAGE = `Usage: npm run bench -- [options]
 
 Measures the distributed counter against a bare HTTP route and two single-document counters,
-at several concurrencies, on loopback. About two minutes with the defaults.
+at several concurrencies, on loopback. About two minutes with the defaults. Every target runs
+in its own process from the start; at each concurrency the scenarios take turns, three rounds
+each, so the ratios compare runs made in the same minute.
 
 Options:
   --scenarios <list>    comma-separated, from ${SCENARIOS.join(', ')} (default: all)
   --connections <list>  comma-separated concurrencies (default ${DEFAULT_CONNECTIONS.join(',')})
   --quick               1 s per measurement instead of 5 s, for trying things out;
                         prints the table but leaves bench/results/ as it was
-  --profile             profile the targets with --cpu-prof and print where their CPU went
-                        (default then: distributed at 64 connections)
+  --profile             profile the targets and print where their CPU went, one round
+                        each (default then: distributed at 64 connections)
   -h, --help            show this help`;
 
 export function parseBenchArgs(argv: string[]): BenchOptions {
@@ -57,7 +59,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
           ? [64]
           : DEFAULT_CONNECTIONS
         : parseConnections(values.connections),
-    load: values.quick === true ? QUICK : FULL,
+    load: { ...(values.quick === true ? QUICK : FULL), ...(profile ? { rounds: 1 } : {}) },
     profile,
     help: values.help ?? false,
   };

@@ -73,5 +73,6 @@ const idSchema = z.object({ id: counterId });
 const keySchema = z.object({ [IDEMPOTENCY_HEADER]: idempotencyKeySchema.optional() });
 
 function idempotencyKey(raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
   return validate(keySchema, { [IDEMPOTENCY_HEADER]: raw })[IDEMPOTENCY_HEADER];
 }

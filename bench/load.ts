@@ -1,6 +1,12 @@
 import autocannon from 'autocannon';
 
 export interface LoadSettings {
+  /**
+   * Seconds of unmeasured load on each target once, after it starts. Compiling a request path
+   * to optimized code takes seconds of traffic: a bare route gets there in well under one, the
+   * product (with its store client and the emulator in the same process) takes several.
+   */
+  primeSeconds: number;
   /** Seconds of unmeasured load first: JIT, connection set-up, the calibration of `amount`. */
   warmupSeconds: number;
   /** About how long the measured runs of one scenario at one concurrency should take in all. */

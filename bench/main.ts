@@ -47,7 +47,10 @@ async function main(argv: string[]): Promise<number> {
   try {
     for (const scenario of options.scenarios) {
       progress(`${scenario}: starting (${DESCRIPTIONS[scenario]})`);
-      targets.set(scenario, await TargetProcess.start(scenario));
+      const target = await TargetProcess.start(scenario);
+      targets.set(scenario, target);
+      progress(`${scenario}: priming (${options.load.primeSeconds} s of unmeasured load)`);
+      await prime(target, Math.max(...options.connections), options.load);
     }
     for (const connections of options.connections) {
       const measured = await measureInTurns(targets, connections, options);
@@ -81,6 +84,11 @@ async function main(argv: string[]): Promise<number> {
     );
   }
   return failed ? 1 : 0;
+}
+
+/** Unmeasured load until the target's request path runs as optimized code (see LoadSettings). */
+async function prime(target: TargetProcess, connections: number, settings: LoadSettings) {
+  await warmUp(target.url, connections, { ...settings, warmupSeconds: settings.primeSeconds });
 }
 
 /**

@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { connect } from 'node:net';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -59,6 +60,30 @@ describe('logRequests', () => {
       status: 404,
     });
     expect(typeof lines[0]?.ms).toBe('number');
+  });
+
+  it('should log the path of a request that names a full URL, not the host it names', async () => {
+    const { lines, url } = await serveWith('info');
+    const socket = connect(Number(new URL(url).port), '127.0.0.1');
+    socket.end('GET http://elsewhere.example/api/x?y=1 HTTP/1.1\r\nHost: a\r\n\r\n');
+    socket.resume();
+
+    await expect.poll(() => lines.length).toBe(1);
+    expect(lines[0]).toMatchObject({ path: '/api/x', status: 200 });
+  });
+
+  it('should log no status for a client that left before anything was sent', async () => {
+    const memory = memoryLogger('info');
+    server = createServer((request) => request.socket.destroy());
+    logRequests(server, memory.log);
+    await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+
+    await fetch(`http://127.0.0.1:${port}/`).catch(() => undefined);
+    await expect.poll(() => memory.lines.length).toBe(1);
+
+    expect(memory.lines[0]).toMatchObject({ path: '/', aborted: true });
+    expect(memory.lines[0]).not.toHaveProperty('status');
   });
 
   it('should not listen at all when info lines are dropped', async () => {

@@ -15,12 +15,27 @@ export function logRequests(server: Server, log: Logger): void {
       const ms = Math.round((performance.now() - started) * 10) / 10;
       const line = {
         method: request.method,
-        path: request.url?.split('?', 1)[0],
+        path: pathOf(request.url),
         status: response.statusCode,
         ms,
       };
-      if (response.writableFinished) log.info(line, 'request');
-      else log.info({ ...line, aborted: true }, 'request: the client left before the answer');
+      if (response.writableFinished) {
+        log.info(line, 'request');
+      } else {
+        // Nothing was sent when the headers were not: Node's default 200 would be a lie.
+        const status = response.headersSent ? response.statusCode : undefined;
+        log.info({ ...line, status, aborted: true }, 'request: the client left before the answer');
+      }
     });
   });
+}
+
+/** The path as routed, without the query; a request may name a full URL (`POST http://host/x`). */
+function pathOf(target = '/'): string {
+  try {
+    return new URL(target, 'http://localhost').pathname;
+  } catch {
+    // Unparseable targets are logged as sent, query cut, rather than lost.
+    return target.split('?', 1)[0] ?? target;
+  }
 }

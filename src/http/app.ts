@@ -3,7 +3,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { CounterService } from '../counter/model.js';
 import type { Logger } from '../logger.js';
 import { apiRoutes } from './api.js';
-import { BadRequest, PayloadTooLarge, UnsupportedMediaType } from './body.js';
+import { BadRequest, BodyAborted, PayloadTooLarge, UnsupportedMediaType } from './body.js';
 import { healthRoutes, type Readiness } from './health.js';
 import { problemOf, problemResponse } from './problem.js';
 
@@ -48,6 +48,10 @@ export function createApp(deps: AppDeps): Hono {
         code: 'unsupported_media_type',
         message: error.message,
       });
+    }
+    if (error instanceof BodyAborted) {
+      deps.log.debug({ method: c.req.method, path: c.req.path }, error.message);
+      return problemResponse(c, { status: 400, code: 'incomplete_body', message: error.message });
     }
     if (error instanceof PayloadTooLarge) {
       return problemResponse(c, { status: 413, code: 'too_large', message: error.message });

@@ -17,6 +17,8 @@ function typeRule(rule: string) {
     if (input === undefined) return 'is required';
     if (input === null) return `${rule} (got null)`;
     if (Array.isArray(input)) return `${rule} (got an array)`;
+    if (Number.isNaN(input)) return `${rule} (got something that is not a number)`;
+    if (input === Infinity || input === -Infinity) return `${rule} (got a number out of range)`;
     return typeof input === 'string' ? `${rule} (got a string)` : `${rule} (got ${typeof input})`;
   };
 }

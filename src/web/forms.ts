@@ -83,6 +83,9 @@ function text(body: FormBody, field: string): string {
   return typeof first === 'string' ? first : '';
 }
 
+/** Decimal digits only, as a person types them; `0x10` or `1e3` is not read as a number. */
 function toNumber(value: string): number | undefined {
-  return value.trim() === '' ? undefined : Number(value.trim());
+  const typed = value.trim();
+  if (typed === '') return undefined;
+  return /^[+-]?\d+(\.\d+)?$/.test(typed) ? Number(typed) : Number.NaN;
 }

@@ -329,6 +329,21 @@ describe('webRoutes', () => {
       expect(testId(html, 'active-shards')).toBe('10');
     });
 
+    it.each(['0x2', '1e1', 'two'])(
+      'should not read %j as a number: only decimal digits count',
+      async (typed) => {
+        const counter = await t.counters.create({ initialValue: 1000, shards: 10, bounded: true });
+
+        const res = await t.post(`/counters/${counter.id}/split`, { count: typed });
+        const html = await res.text();
+
+        expect(res.status).toBe(400);
+        expect(html).toContain('Count must be a whole number from 1 to 99');
+        expect(html).toContain('got something that is not a number');
+        expect(testId(html, 'active-shards')).toBe('10');
+      },
+    );
+
     it('should show an invalid merge from the core with 400', async () => {
       const counter = await t.counters.create({ initialValue: 10, shards: 2, bounded: true });
 

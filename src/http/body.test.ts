@@ -71,7 +71,7 @@ describe('request bodies', () => {
   it('should read a byte-order mark the same whether the length is declared or not', async () => {
     const t = setup();
     const body = '\uFEFF{"amount":2}';
-    const send = (headers: Record<string, string>, payload: BodyInit) =>
+    const send = (headers: Record<string, string>, payload: string | ReadableStream<Uint8Array>) =>
       t.app.request(`/api/counters/${ID}/increment`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...headers },

@@ -193,6 +193,7 @@ describe('webRoutes', () => {
       );
 
       expect(res.status).toBe(403);
+      expect(await res.text()).toMatch(/only from the dashboard itself .*Origin/);
       expect(t.counters.counters.size).toBe(0);
     });
   });

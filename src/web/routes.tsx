@@ -200,7 +200,13 @@ function sameOrigin(): MiddlewareHandler {
     try {
       await guard(c, next);
     } catch (caught) {
-      if (caught instanceof HTTPException && caught.status === 403) return caught.getResponse();
+      if (caught instanceof HTTPException && caught.status === 403) {
+        return c.text(
+          'Forbidden: dashboard forms are accepted only from the dashboard itself ' +
+            '(the Origin header must name this server).',
+          403,
+        );
+      }
       throw caught;
     }
   };

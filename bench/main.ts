@@ -127,6 +127,9 @@ async function measureInTurns(
         console.log(`\n${await describeProfile(profileFile)}\n`);
       }
       loads.get(scenario)?.push(load);
+      // A run stopped with requests in flight leaves the target working (an optimistic
+      // writer's retries can go on for seconds); let it finish before the next one is measured.
+      if (load.cutShort) await target.quiet();
     }
   }
 

@@ -30,7 +30,7 @@ const QUICK: LoadSettings = {
 export const USAGE = `Usage: npm run bench -- [options]
 
 Measures the distributed counter against a bare HTTP route and two single-document counters,
-at several concurrencies, on loopback; about three and a half minutes with the defaults. Every
+at several concurrencies, on loopback; about four minutes with the defaults. Every
 target runs in its own process from the start and is primed with unmeasured load; at each
 concurrency the scenarios take turns, three rounds each, so ratios compare the same minutes.
 

@@ -110,4 +110,19 @@ describe('GroupCommit', () => {
     expect(group.choose('other', ['b'])).toBe('b');
     store.open();
   });
+
+  it('should never choose a shard that refused the update, and batch it on another', () => {
+    const store = shardStore(10);
+    const group = new GroupCommit(store.write, store.read, 1);
+    store.hold();
+    void group.submit({ ...target, shardId: 'a' }, -1);
+    void group.submit({ ...target, shardId: 'b' }, -1);
+
+    // 'a' refused it and 'b' is busy: join 'b' rather than open a third lane.
+    expect(group.choose('c', ['a', 'c', 'b'], new Set(['a']))).toBe('b');
+    // Both busy shards refused it: the room they take is not this update's to count.
+    expect(group.choose('c', ['a', 'b', 'c'], new Set(['a', 'b']))).toBe('c');
+    expect(group.choose('c', ['a', 'b'], new Set(['a', 'b']))).toBeUndefined();
+    store.open();
+  });
 });

@@ -61,22 +61,31 @@ export class GroupCommit {
   }
 
   /**
-   * Which of `candidates` (shard ids in the writer's random order) an update should join: the
-   * first idle one while the counter has room for another patch in flight, otherwise the busy
-   * shard with the shortest queue.
+   * Which of `candidates` (shard ids in the writer's random order) an update should join, never
+   * one in `refused` (shards that already turned this update down): the first idle one while
+   * the counter has room for another patch in flight, otherwise the busy shard with the
+   * shortest queue. Busy shards that refused the update do not count against the room, so an
+   * update turned away by a shard running dry is batched on the next one instead of going alone.
    */
-  choose(counterId: string, candidates: readonly string[]): string | undefined {
-    const busy = this.busyByCounter.get(counterId);
-    if (busy === undefined) return candidates[0];
-    if (busy.size < this.maxBusyShards) {
-      const idle = candidates.find((shardId) => !this.lanes.get(laneKey(counterId, shardId))?.busy);
-      return idle ?? candidates[0];
-    }
+  choose(
+    counterId: string,
+    candidates: readonly string[],
+    refused: ReadonlySet<string> = NO_SHARDS,
+  ): string | undefined {
     let shortest: Lane | undefined;
-    for (const lane of busy) {
+    let usable = 0;
+    for (const lane of this.busyByCounter.get(counterId) ?? NO_LANES) {
+      if (refused.has(lane.shardId)) continue;
+      usable += 1;
       if (shortest === undefined || lane.queue.length < shortest.queue.length) shortest = lane;
     }
-    return shortest?.shardId ?? candidates[0];
+    if (shortest !== undefined && usable >= this.maxBusyShards) return shortest.shardId;
+
+    const open = (shardId: string) => !refused.has(shardId);
+    const idle = candidates.find(
+      (shardId) => open(shardId) && !this.lanes.get(laneKey(counterId, shardId))?.busy,
+    );
+    return idle ?? candidates.find(open);
   }
 
   /** Resolves true once a patch carrying `delta` succeeded, false if the shard refused it. */
@@ -169,6 +178,9 @@ export class GroupCommit {
     this.totals.maxBatch = Math.max(this.totals.maxBatch, updates);
   }
 }
+
+const NO_SHARDS: ReadonlySet<string> = new Set();
+const NO_LANES: ReadonlySet<Lane> = new Set();
 
 function laneKey(counterId: string, shardId: string): string {
   return `${counterId}/${shardId}`;

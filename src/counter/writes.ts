@@ -10,6 +10,12 @@ import { shuffled, type ShardCache } from './shard-cache.js';
 
 /** How many times a writer re-reads the counter before it gives up with `Contended`. */
 const ROUNDS = 8;
+/**
+ * How many shards a batched update tries before the slow path. More than one keeps updates
+ * batched while single shards run dry; few, so that an empty counter still answers
+ * "insufficient" after a handful of round trips, not one per shard.
+ */
+const BATCHED_TRIES = 3;
 /** Writers racing for the last units back off a little, at random, before each new round. */
 const BACKOFF_MS = 4;
 
@@ -43,16 +49,30 @@ export class Writes {
     return { patches, updates, maxBatch, meanBatch: patches === 0 ? 0 : updates / patches };
   }
 
-  /** The fast path: join a random active shard's next patch (see group-commit.ts). */
+  /**
+   * The fast path: join a random active shard's next patch (see group-commit.ts). A shard that
+   * refuses (it ran short, or stopped being active) is usually one of several: the update joins
+   * another's patch, up to BATCHED_TRIES shards in all, before the slow path reads the counter.
+   */
   async apply(counterId: string, delta: number): Promise<ApplyResult> {
     const view = await this.cache.get(counterId);
-    const order = shuffled(view.active);
-    const shardId = this.batching ? this.group.choose(counterId, order) : order[0];
-    if (shardId !== undefined) {
-      const applied = this.batching
-        ? await this.group.submit({ counterId, shardId, bounded: view.bounded }, delta)
-        : await this.patch(counterId, shardId, delta, view.bounded);
-      if (applied) return { counterId, delta, shardId };
+
+    if (!this.batching) {
+      const shardId = shuffled(view.active)[0];
+      if (shardId !== undefined && (await this.patch(counterId, shardId, delta, view.bounded))) {
+        return { counterId, delta, shardId };
+      }
+      return this.applySlowly(counterId, delta);
+    }
+
+    const refused = new Set<string>();
+    let shardId = this.group.choose(counterId, shuffled(view.active));
+    while (shardId !== undefined && refused.size < BATCHED_TRIES) {
+      if (await this.group.submit({ counterId, shardId, bounded: view.bounded }, delta)) {
+        return { counterId, delta, shardId };
+      }
+      refused.add(shardId);
+      shardId = this.group.choose(counterId, shuffled(view.active), refused);
     }
     return this.applySlowly(counterId, delta);
   }

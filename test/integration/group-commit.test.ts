@@ -50,6 +50,20 @@ describe('group commit', () => {
     expect((await counters.get(id)).aggregate).toBe(100_000 + 200 * 3 - 200 * 2);
   });
 
+  it('should batch the updates a shard running dry turns away on other shards', async () => {
+    const counters = createCounterService(store.container);
+    const { id } = await counters.create({ initialValue: 100, shards: 4, bounded: true });
+
+    // The second patch carries 49 decrements to a shard of 25: it takes 24, 25 must go elsewhere.
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 50 }, () => counters.apply(id, -1)),
+    );
+
+    expect(settle(outcomes)).toEqual({ ok: 50, insufficient: 0, other: 0 });
+    expect(counters.writeStats().updates).toBe(50);
+    expect((await counters.get(id)).aggregate).toBe(50);
+  });
+
   it('should keep the total exact with batches in flight during split and merge', async () => {
     const counters = createCounterService(store.container);
     const initial = 2_000;

@@ -127,6 +127,8 @@ async function measureInTurns(
         console.log(`\n${await describeProfile(profileFile)}\n`);
       }
       loads.get(scenario)?.push(load);
+      const rate = load.elapsedMs > 0 ? (load.ok * 1000) / load.elapsedMs : 0;
+      progress(`    ${scenario}: ${Math.round(rate).toLocaleString('en-US')} ops/s`);
       // A run stopped with requests in flight leaves the target working (an optimistic
       // writer's retries can go on for seconds); let it finish before the next one is measured.
       if (load.cutShort) await target.quiet();

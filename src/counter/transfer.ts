@@ -19,7 +19,8 @@ import type { OutboxEntry, ShardDoc } from './model.js';
  *
  * Only active shards accept credits, and a shard never becomes active again once it starts
  * draining. A transfer whose target stopped being active before it was credited is redirected
- * to another active shard, with a patch that checks the entry still points where we think.
+ * to another active shard, with a patch that checks the entry still points where we think; when
+ * the source is the only active shard left, the units go back to it.
  */
 
 /** A helper that saw an outbox entry longer ago than this reads the source again first. */
@@ -105,8 +106,16 @@ export async function completeTransfer(
     const credited = await credit(docs, counterId, target, transferId, entry.amount);
     if (credited) break;
 
-    const next = await redirect(docs, counterId, from, transferId, target, tried, pickActive);
-    if (next === undefined) return; // someone else finished this transfer
+    const next = await redirect(
+      docs,
+      counterId,
+      from,
+      transferId,
+      { ...entry, to: target },
+      tried,
+      pickActive,
+    );
+    if (next === undefined) return; // finished: by someone else, or back in the source
     target = next;
   }
 
@@ -149,31 +158,61 @@ async function credit(
 
 /**
  * Point the outbox entry at another active shard. Answers the new target, or undefined when
- * the entry is gone (the transfer was finished elsewhere).
+ * the entry is gone (the transfer was finished elsewhere, or its units went back to `from`).
  */
 async function redirect(
   docs: CounterDocuments,
   counterId: string,
   from: string,
   transferId: string,
-  oldTarget: string,
+  entry: OutboxEntry,
   tried: ReadonlySet<string>,
   pickActive: ActiveShardPicker,
 ): Promise<string | undefined> {
+  const oldTarget = entry.to;
   const next = await pickActive(new Set([...tried, from]));
-  if (next === undefined) throw new Error(`no active shard left to receive transfer ${transferId}`);
-
-  const moved = await docs.patchShard(
-    counterId,
-    from,
-    [{ op: 'set', path: `/outbox/${transferId}/to`, value: next }],
-    `from c where c.outbox.${transferId}.to = '${oldTarget}'`,
-  );
+  const moved =
+    next === undefined
+      ? await refund(docs, counterId, from, transferId, entry)
+      : await docs.patchShard(
+          counterId,
+          from,
+          [{ op: 'set', path: `/outbox/${transferId}/to`, value: next }],
+          `from c where c.outbox.${transferId}.to = '${oldTarget}'`,
+        );
   if (moved !== REFUSED) return next;
 
   // The entry changed under us: finished by someone else, or redirected by someone else.
   const source: ShardDoc | undefined = await docs.readShard(counterId, from);
-  return source?.outbox[transferId]?.to;
+  const current = source?.outbox[transferId]?.to;
+  if (current === oldTarget) {
+    throw new Error(`no active shard left to receive transfer ${transferId}`);
+  }
+  return current;
+}
+
+/**
+ * When no other shard can take the units, they go back where they came from: credited to the
+ * source and the outbox entry removed, in one patch, so they are counted once throughout. Only
+ * to an active source (a draining one is being emptied), and only if the entry still points at
+ * the target that refused it.
+ */
+function refund(
+  docs: CounterDocuments,
+  counterId: string,
+  from: string,
+  transferId: string,
+  entry: OutboxEntry,
+): Promise<ShardDoc | typeof REFUSED> {
+  return docs.patchShard(
+    counterId,
+    from,
+    [
+      { op: 'incr', path: '/amount', value: entry.amount },
+      { op: 'remove', path: `/outbox/${transferId}` },
+    ],
+    `from c where c.status = 'active' and c.outbox.${transferId}.to = '${entry.to}'`,
+  );
 }
 
 /**

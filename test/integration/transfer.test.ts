@@ -60,4 +60,61 @@ describe('transfer', () => {
     const source = await docs.readShard(created.id, from.id);
     expect(source?.outbox).toEqual({});
   });
+
+  it('should give the units back to an active source when no other shard can take them', async () => {
+    const counters = createCounterService(store.container);
+    const docs = new CounterDocuments(store.container);
+    const created = await counters.create({ initialValue: 10, shards: 2, bounded: true });
+    const [from, to] = created.shards;
+    if (from === undefined || to === undefined) throw new Error('two shards expected');
+    const nobodyElse = async () => undefined;
+
+    // Units in flight to a shard that a merge retired before they arrived.
+    await docs.patchShard(created.id, from.id, [
+      { op: 'incr', path: '/amount', value: -3 },
+      { op: 'set', path: '/outbox/tgone', value: { to: to.id, amount: 3 } },
+    ]);
+    await docs.patchShard(created.id, to.id, [{ op: 'set', path: '/status', value: 'retired' }]);
+    const entry = { to: to.id, amount: 3 };
+
+    await completeTransfer(docs, created.id, from.id, 'tgone', entry, nobodyElse, Date.now());
+    // A late helper finds nothing left to do.
+    await completeTransfer(docs, created.id, from.id, 'tgone', entry, nobodyElse, Date.now());
+
+    const source = await docs.readShard(created.id, from.id);
+    expect(source?.outbox).toEqual({});
+    expect(source?.amount).toBe(5);
+    expect((await counters.get(created.id)).aggregate).toBe(10);
+  });
+
+  it('should not give units back to a source that is being drained', async () => {
+    const counters = createCounterService(store.container);
+    const docs = new CounterDocuments(store.container);
+    const created = await counters.create({ initialValue: 10, shards: 2, bounded: true });
+    const [from, to] = created.shards;
+    if (from === undefined || to === undefined) throw new Error('two shards expected');
+
+    await docs.patchShard(created.id, from.id, [
+      { op: 'incr', path: '/amount', value: -3 },
+      { op: 'set', path: '/status', value: 'draining' },
+      { op: 'set', path: '/outbox/tdrain', value: { to: to.id, amount: 3 } },
+    ]);
+    await docs.patchShard(created.id, to.id, [{ op: 'set', path: '/status', value: 'retired' }]);
+
+    await expect(
+      completeTransfer(
+        docs,
+        created.id,
+        from.id,
+        'tdrain',
+        { to: to.id, amount: 3 },
+        async () => undefined,
+        Date.now(),
+      ),
+    ).rejects.toThrow(/no active shard left/);
+    expect((await docs.readShard(created.id, from.id))?.outbox['tdrain']).toEqual({
+      to: to.id,
+      amount: 3,
+    });
+  });
 });

@@ -56,9 +56,10 @@ export class Writes {
    */
   async apply(counterId: string, delta: number): Promise<ApplyResult> {
     const view = await this.cache.get(counterId);
+    const order = shuffled(view.active);
 
     if (!this.batching) {
-      const shardId = shuffled(view.active)[0];
+      const shardId = order[0];
       if (shardId !== undefined && (await this.patch(counterId, shardId, delta, view.bounded))) {
         return { counterId, delta, shardId };
       }
@@ -66,13 +67,13 @@ export class Writes {
     }
 
     const refused = new Set<string>();
-    let shardId = this.group.choose(counterId, shuffled(view.active));
+    let shardId = this.group.choose(counterId, order);
     while (shardId !== undefined && refused.size < BATCHED_TRIES) {
       if (await this.group.submit({ counterId, shardId, bounded: view.bounded }, delta)) {
         return { counterId, delta, shardId };
       }
       refused.add(shardId);
-      shardId = this.group.choose(counterId, shuffled(view.active), refused);
+      shardId = this.group.choose(counterId, order, refused);
     }
     return this.applySlowly(counterId, delta);
   }

@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { combineLoads, type LoadResult } from './load.js';
+import { combineLoads, emptyLoad, type LoadResult } from './load.js';
 
-const run = (over: Partial<LoadResult>): LoadResult => ({
-  requests: 0,
-  ok: 0,
-  non2xx: 0,
-  errors: 0,
-  elapsedMs: 0,
-  latencies: [],
-  cutShort: false,
-  ...over,
-});
+const run = (over: Partial<LoadResult>): LoadResult => ({ ...emptyLoad(), ...over });
 
 describe('combineLoads', () => {
   it('should add counts and time and pool latencies, so rates come from the totals', () => {

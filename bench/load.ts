@@ -59,6 +59,19 @@ export async function warmUp(
   );
 }
 
+/** A run that has sent nothing yet. */
+export function emptyLoad(): LoadResult {
+  return {
+    requests: 0,
+    ok: 0,
+    non2xx: 0,
+    errors: 0,
+    elapsedMs: 0,
+    latencies: [],
+    cutShort: false,
+  };
+}
+
 /** Several runs against one target, taken as one: counts and time added, latencies pooled. */
 export function combineLoads(results: readonly LoadResult[]): LoadResult {
   return {
@@ -90,15 +103,7 @@ export function measure(
   amount: number,
   limitSeconds: number,
 ): Promise<LoadResult> {
-  const result: LoadResult = {
-    requests: 0,
-    ok: 0,
-    non2xx: 0,
-    errors: 0,
-    elapsedMs: 0,
-    latencies: [],
-    cutShort: false,
-  };
+  const result = emptyLoad();
   const started = performance.now();
   let lastAnswer = started;
 

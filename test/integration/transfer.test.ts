@@ -15,13 +15,19 @@ afterAll(async () => {
   await store.close();
 });
 
+/** A bounded counter of 10 units over two shards, and the documents behind it. */
+async function twoShards() {
+  const counters = createCounterService(store.container);
+  const docs = new CounterDocuments(store.container);
+  const created = await counters.create({ initialValue: 10, shards: 2, bounded: true });
+  const [from, to] = created.shards;
+  if (from === undefined || to === undefined) throw new Error('two shards expected');
+  return { counters, docs, created, from, to };
+}
+
 describe('transfer', () => {
   it('should not credit twice when a late helper replays a transfer that already finished', async () => {
-    const counters = createCounterService(store.container);
-    const docs = new CounterDocuments(store.container);
-    const created = await counters.create({ initialValue: 10, shards: 2, bounded: true });
-    const [from, to] = created.shards;
-    if (from === undefined || to === undefined) throw new Error('two shards expected');
+    const { counters, docs, created, from, to } = await twoShards();
     const noRedirect = async () => undefined;
 
     // A helper reads the source while the transfer is in flight ...
@@ -41,11 +47,7 @@ describe('transfer', () => {
   });
 
   it('should move units and leave no outbox entry behind', async () => {
-    const counters = createCounterService(store.container);
-    const docs = new CounterDocuments(store.container);
-    const created = await counters.create({ initialValue: 10, shards: 2, bounded: true });
-    const [from, to] = created.shards;
-    if (from === undefined || to === undefined) throw new Error('two shards expected');
+    const { counters, docs, created, from, to } = await twoShards();
 
     const moved = await transfer(
       docs,
@@ -62,11 +64,7 @@ describe('transfer', () => {
   });
 
   it('should give the units back to an active source when no other shard can take them', async () => {
-    const counters = createCounterService(store.container);
-    const docs = new CounterDocuments(store.container);
-    const created = await counters.create({ initialValue: 10, shards: 2, bounded: true });
-    const [from, to] = created.shards;
-    if (from === undefined || to === undefined) throw new Error('two shards expected');
+    const { counters, docs, created, from, to } = await twoShards();
     const nobodyElse = async () => undefined;
 
     // Units in flight to a shard that a merge retired before they arrived.
@@ -88,11 +86,7 @@ describe('transfer', () => {
   });
 
   it('should not give units back to a source that is being drained', async () => {
-    const counters = createCounterService(store.container);
-    const docs = new CounterDocuments(store.container);
-    const created = await counters.create({ initialValue: 10, shards: 2, bounded: true });
-    const [from, to] = created.shards;
-    if (from === undefined || to === undefined) throw new Error('two shards expected');
+    const { docs, created, from, to } = await twoShards();
 
     await docs.patchShard(created.id, from.id, [
       { op: 'incr', path: '/amount', value: -3 },
